@@ -1,0 +1,1 @@
+export const triple = (x: number): number => x * 3;

@@ -1,0 +1,139 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { decode, encode, fromMessage, SHAREABLE, TAG, toMessage } from "@multiproc/core";
+import { Counter, Pair, runFixture } from "@multiproc/test-utils";
+
+const roundTrip = (value: unknown) => decode(encode(value));
+
+describe("encode() / decode()", () => {
+  it("round-trips every structured-cloneable kind of value (property)", () => {
+    fc.assert(
+      fc.property(
+        fc.anything({
+          withMap: true,
+          withSet: true,
+          withBigInt: true,
+          withDate: true,
+          withTypedArray: true,
+          withSparseArray: true,
+          withNullPrototype: false,
+          withObjectString: false,
+          withBoxedValues: false,
+        }),
+        (value) => {
+          expect(roundTrip(value)).toEqual(value);
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it("uses the small fast paths for common values", () => {
+    expect(encode(42)[0]).toBe(TAG.INT32);
+    expect(encode(-0)[0]).toBe(TAG.FLOAT64);
+    expect(encode(2 ** 40)[0]).toBe(TAG.FLOAT64);
+    expect(encode("héllo")[0]).toBe(TAG.STRING);
+    expect(encode(new Uint8Array([1, 2]))[0]).toBe(TAG.BYTES);
+    expect(encode({ a: 1 })[0]).toBe(TAG.V8);
+    expect(encode(42).byteLength).toBe(5);
+    for (const value of [0, -1, 2 ** 31 - 1, -(2 ** 31), -0, Number.NaN, Infinity, 1.5, "", "😀 ünï", true, false, null, undefined]) {
+      expect(Object.is(roundTrip(value), value) || (Number.isNaN(value) && Number.isNaN(roundTrip(value)))).toBe(true);
+    }
+    const bytes = roundTrip(new Uint8Array([1, 2, 3])) as Uint8Array;
+    expect(bytes).toBeInstanceOf(Uint8Array);
+    expect([...bytes]).toEqual([1, 2, 3]);
+  });
+
+  it("decodes from a view over shared memory", () => {
+    for (const value of ["text", { a: [1, "b"] }, 7.25]) {
+      const encoded = encode(value);
+      const shared = new Uint8Array(new SharedArrayBuffer(encoded.byteLength + 8), 8);
+      shared.set(encoded);
+      expect(decode(shared)).toEqual(value);
+    }
+  });
+
+  it("throws a TypeError naming the path of a function, a symbol or a host object", () => {
+    expect(() => encode({ a: { b: [1, () => 1] } }, "item")).toThrow(/Cannot send item\.a\.b\[1\]: it is a function/);
+    expect(() => encode(new Map([["k", Symbol("s")]]), "item")).toThrow(/Cannot send item\.k: it is a symbol/);
+    expect(() => encode({ "odd key": new WeakMap() })).toThrow(/Cannot send value\["odd key"\]/);
+    expect(() => encode({ port: new MessageChannel().port1 })).toThrow(/Cannot send value\.port: .*MessagePort/);
+    expect(() => encode({ raw: new SharedArrayBuffer(8) })).toThrow(/value\.raw: a SharedArrayBuffer cannot travel as bytes; use SharedMemory/);
+    expect(() => encode(Symbol("top"))).toThrow(TypeError);
+  });
+
+  it("rejects bytes that are not codec output", () => {
+    expect(() => decode(Uint8Array.of(200))).toThrow(/not multiproc codec output/);
+  });
+
+  it("carries shareables at any depth, sharing state, and takes a reference per handle", () => {
+    const counter = new Counter();
+    const block = counter[SHAREABLE]();
+    const value = { list: [1, { counter }], same: counter, set: new Set([counter]) };
+    const encoded = encode(value);
+    expect(block.arena.refcount(block.offset)).toBe(2);
+    const decoded = decode(encoded) as typeof value;
+    expect(decoded.list[1]).toEqual({ counter: expect.any(Counter) });
+    const revived = (decoded.list[1] as { counter: Counter }).counter;
+    expect(decoded.same).toBe(revived);
+    expect([...decoded.set][0]).toBe(revived);
+    revived.add(5);
+    expect(counter.value).toBe(5);
+    expect(block.arena.refcount(block.offset)).toBe(2);
+  });
+
+  it("keeps cycles and shared references around shareables", () => {
+    const counter = new Counter();
+    const node: Record<string, unknown> = { counter };
+    node.self = node;
+    const decoded = roundTrip(node) as typeof node;
+    expect(decoded.self).toBe(decoded);
+    expect(decoded.counter).toBeInstanceOf(Counter);
+  });
+
+  it("takes no reference when the encode fails", () => {
+    const counter = new Counter();
+    const block = counter[SHAREABLE]();
+    expect(() => encode({ counter, bad: () => 0 })).toThrow(TypeError);
+    expect(() => encode({ counter, port: new MessageChannel().port1 })).toThrow(TypeError);
+    expect(block.arena.refcount(block.offset)).toBe(1);
+  });
+});
+
+describe("toMessage() / fromMessage()", () => {
+  it("leaves values without shareables as they are", () => {
+    const value = { a: [1, 2] };
+    expect(toMessage(value)).toEqual({ value });
+    expect(fromMessage(toMessage(value))).toBe(value);
+  });
+
+  it("names the path of an unsendable part", () => {
+    expect(() => toMessage([1, { f: Math.max }], "args")).toThrow(/Cannot send args\[1\]\.f: it is a function \(max\)/);
+    expect(() => toMessage(() => 1, "target")).toThrow(/Cannot send target: it is a function/);
+  });
+
+  it("rebuilds a composite shareable with the references it holds", () => {
+    const pair = new Pair(new Counter(), new Counter());
+    const revived = fromMessage(structuredClone(toMessage({ pair }))) as { pair: Pair };
+    revived.pair.right.add(3);
+    expect(pair.right.value).toBe(3);
+  });
+});
+
+describe("shareables across threads", () => {
+  it("arrive working through messages and bytes, and come back", async () => {
+    const counter = new Counter();
+    const pair = new Pair(new Counter(), new Counter());
+    const viaBytes = new Counter();
+    const message = toMessage({ deep: { list: [7, { counter }] }, pair });
+    const bytes = encode({ map: new Map([["k", viaBytes]]) });
+    const { echo } = await runFixture(new URL("../__fixtures__/shareables.mjs", import.meta.url), { message, bytes });
+    expect(counter.value).toBe(10);
+    expect(pair.left.value).toBe(100);
+    expect(viaBytes.value).toBe(1000);
+    const back = decode(echo) as { again: Counter; n: number };
+    back.again.add(1);
+    expect(viaBytes.value).toBe(1001);
+    expect(back.n).toBe(7);
+  });
+});

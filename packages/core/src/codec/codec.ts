@@ -1,0 +1,186 @@
+import { deserialize, serialize } from "node:v8";
+import { blockOf, retainBlock, reviveHandle, type Shareable } from "../handle/registry.js";
+import { replaceShareables, restoreShareables, scan } from "./walk.js";
+
+/**
+ * Byte form of one value, for channels that move bytes (Queue, Pipe). The
+ * first byte is a tag; the length is the container's business.
+ *
+ * ```
+ * UNDEFINED NULL TRUE FALSE   tag only
+ * INT32                       tag, int32 LE
+ * FLOAT64                     tag, float64 LE
+ * STRING                      tag, UTF-8 bytes
+ * BYTES                       tag, the bytes of a Uint8Array
+ * V8                          tag, node:v8 serialization
+ * V8_HANDLES                  tag, uint32 count, count x (uint32 kind, uint32 arena id, uint32 offset), node:v8 serialization
+ * ```
+ * Each handle carries one reference on its block, taken at encode time and
+ * handed to the instance revived at decode time.
+ */
+export const TAG = {
+  UNDEFINED: 0,
+  NULL: 1,
+  TRUE: 2,
+  FALSE: 3,
+  INT32: 4,
+  FLOAT64: 5,
+  STRING: 6,
+  BYTES: 7,
+  V8: 8,
+  V8_HANDLES: 9,
+} as const;
+
+const HANDLE_BYTES = 12;
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/**
+ * Encodes `value`; throws a TypeError naming where (`path`) an unsendable
+ * part sits, before anything is retained, so a failed encode changes nothing.
+ */
+export function encode(value: unknown, path = "value"): Uint8Array {
+  switch (typeof value) {
+    case "undefined":
+      return Uint8Array.of(TAG.UNDEFINED);
+    case "boolean":
+      return Uint8Array.of(value ? TAG.TRUE : TAG.FALSE);
+    case "number":
+      return encodeNumber(value);
+    case "string":
+      return encodeString(value);
+    default:
+      if (value === null) return Uint8Array.of(TAG.NULL);
+      if (value instanceof Uint8Array && value.constructor === Uint8Array && !(value.buffer instanceof SharedArrayBuffer)) {
+        const out = new Uint8Array(1 + value.byteLength);
+        out[0] = TAG.BYTES;
+        out.set(value, 1);
+        return out;
+      }
+      return encodeStructured(value, path);
+  }
+}
+
+function encodeNumber(value: number): Uint8Array {
+  if ((value | 0) === value && !Object.is(value, -0)) {
+    const out = new Uint8Array(5);
+    out[0] = TAG.INT32;
+    new DataView(out.buffer).setInt32(1, value, true);
+    return out;
+  }
+  const out = new Uint8Array(9);
+  out[0] = TAG.FLOAT64;
+  new DataView(out.buffer).setFloat64(1, value, true);
+  return out;
+}
+
+function encodeString(value: string): Uint8Array {
+  // UTF-8 needs at most 3 bytes per UTF-16 unit.
+  const out = new Uint8Array(1 + value.length * 3);
+  out[0] = TAG.STRING;
+  const { written } = encoder.encodeInto(value, out.subarray(1));
+  return out.subarray(0, 1 + written);
+}
+
+function encodeStructured(value: unknown, path: string): Uint8Array {
+  const dirty = scan(value, path);
+  const shareables: Shareable[] = [];
+  const plain = dirty ? replaceShareables(value, dirty, shareables) : value;
+  let body: Uint8Array;
+  try {
+    body = serialize(plain);
+  } catch (error) {
+    throw locateUnserializable(value, path, error);
+  }
+  if (!dirty) {
+    const out = new Uint8Array(1 + body.byteLength);
+    out[0] = TAG.V8;
+    out.set(body, 1);
+    return out;
+  }
+  const head = 5 + shareables.length * HANDLE_BYTES;
+  const out = new Uint8Array(head + body.byteLength);
+  const view = new DataView(out.buffer);
+  out[0] = TAG.V8_HANDLES;
+  view.setUint32(1, shareables.length, true);
+  shareables.forEach((shareable, i) => {
+    const block = blockOf(shareable);
+    retainBlock(block);
+    view.setUint32(5 + i * HANDLE_BYTES, block.kind, true);
+    view.setUint32(9 + i * HANDLE_BYTES, block.arena.id, true);
+    view.setUint32(13 + i * HANDLE_BYTES, block.offset, true);
+  });
+  out.set(body, head);
+  return out;
+}
+
+/** Decodes what `encode` made; `bytes` may be a view over shared memory. */
+export function decode(bytes: Uint8Array): unknown {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  switch (bytes[0]) {
+    case TAG.UNDEFINED:
+      return undefined;
+    case TAG.NULL:
+      return null;
+    case TAG.TRUE:
+      return true;
+    case TAG.FALSE:
+      return false;
+    case TAG.INT32:
+      return view.getInt32(1, true);
+    case TAG.FLOAT64:
+      return view.getFloat64(1, true);
+    case TAG.STRING:
+      return decoder.decode(bytes.subarray(1));
+    case TAG.BYTES:
+      return bytes.slice(1);
+    case TAG.V8:
+      return deserialize(bytes.subarray(1));
+    case TAG.V8_HANDLES: {
+      const count = view.getUint32(1, true);
+      const revived: object[] = [];
+      for (let i = 0; i < count; i++) {
+        const at = 5 + i * HANDLE_BYTES;
+        revived.push(reviveHandle(view.getUint32(at, true), view.getUint32(at + 4, true), view.getUint32(at + 8, true)));
+      }
+      return restoreShareables(deserialize(bytes.subarray(5 + count * HANDLE_BYTES)), revived);
+    }
+    default:
+      throw new TypeError(`Cannot decode a value with tag ${bytes[0]}: the bytes are not multiproc codec output`);
+  }
+}
+
+/**
+ * v8 refused something `scan` let through (a host object such as a
+ * MessagePort, a SharedArrayBuffer in bytes): find the deepest path that
+ * still fails on its own, for the error message.
+ */
+export function locateUnserializable(value: unknown, path: string, error: unknown): TypeError {
+  let where = path;
+  let current: unknown = value;
+  for (let depth = 0; depth < 64 && typeof current === "object" && current !== null; depth++) {
+    const entries: [string, unknown][] =
+      current instanceof Map
+        ? [...current].map(([k, v], i) => [typeof k === "string" ? `.${k}` : `.<entry ${i}>`, v])
+        : current instanceof Set
+          ? [...current].map((v, i) => [`.<item ${i}>`, v])
+          : Object.keys(current).map((k) => [Array.isArray(current) ? `[${k}]` : `.${k}`, (current as Record<string, unknown>)[k]]);
+    const failing = entries.find(([, v]) => {
+      try {
+        serialize(v);
+        return false;
+      } catch {
+        return true;
+      }
+    });
+    if (!failing) break;
+    where += failing[0];
+    current = failing[1];
+  }
+  const name = (current as object)?.constructor?.name ?? typeof current;
+  const hint =
+    current instanceof SharedArrayBuffer
+      ? "a SharedArrayBuffer cannot travel as bytes; use SharedMemory or SharedArray from @multiproc/shared-value"
+      : `it is an object that cannot be cloned (${name})`;
+  return new TypeError(`Cannot send ${where}: ${hint}`, { cause: error });
+}

@@ -1,0 +1,172 @@
+import { isShareable, SHAREABLE, type Shareable } from "../handle/registry.js";
+
+/**
+ * What a handle looks like inside a value while it crosses threads. A plain
+ * object survives both structured clone and v8 serialization; the key is one
+ * no user data would use.
+ */
+export const HANDLE_KEY = "\u0000multiproc.handle";
+export type HandleMark = { [HANDLE_KEY]: number };
+
+/** Leaves that structured clone copies as they are and that hold no nested values. */
+function isOpaqueLeaf(value: object): boolean {
+  return (
+    ArrayBuffer.isView(value) ||
+    value instanceof ArrayBuffer ||
+    value instanceof SharedArrayBuffer ||
+    value instanceof Date ||
+    value instanceof RegExp
+  );
+}
+
+function childPath(path: string, key: string | number): string {
+  if (typeof key === "number") return `${path}[${key}]`;
+  return /^[A-Za-z_$][\w$]*$/.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`;
+}
+
+function unsendable(path: string, value: unknown): TypeError {
+  const what =
+    typeof value === "function"
+      ? `a function${value.name ? ` (${value.name})` : ""}; functions travel only as tasks: task(new URL("./module.js", import.meta.url), "name")`
+      : typeof value === "symbol"
+        ? `a symbol (${value.toString()})`
+        : `an object that cannot be cloned (${(value as object)?.constructor?.name ?? typeof value})`;
+  return new TypeError(`Cannot send ${path}: it is ${what}`);
+}
+
+/**
+ * Walks `value` as structured clone would (own enumerable string keys, Map and
+ * Set entries, arrays) and throws a TypeError naming the path of the first
+ * value that cannot be sent. Returns the containers that lead to a shareable
+ * instance (the ones `replaceShareables` must copy), or null when there is none.
+ */
+export function scan(value: unknown, path: string): Set<object> | null {
+  const parents = new Map<object, object[]>();
+  const holders: object[] = [];
+  scanInner(value, path, undefined, parents, holders);
+  if (holders.length === 0) return null;
+  // Everything from which a shareable can be reached must be copied; walking
+  // the parent links up from each shareable finds exactly that, cycles included.
+  const dirty = new Set<object>();
+  const stack = [...holders];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    for (const parent of parents.get(node) ?? []) {
+      if (!dirty.has(parent)) {
+        dirty.add(parent);
+        stack.push(parent);
+      }
+    }
+  }
+  return dirty;
+}
+
+function scanInner(value: unknown, path: string, parent: object | undefined, parents: Map<object, object[]>, holders: object[]): void {
+  if (typeof value === "function" || typeof value === "symbol") throw unsendable(path, value);
+  if (typeof value !== "object" || value === null) return;
+  const known = parents.get(value);
+  if (known) {
+    if (parent) known.push(parent);
+    return;
+  }
+  parents.set(value, parent ? [parent] : []);
+  if (isShareable(value)) {
+    holders.push(value);
+    return;
+  }
+  if (isOpaqueLeaf(value)) return;
+  if (value instanceof WeakMap || value instanceof WeakSet || value instanceof Promise || value instanceof WeakRef) {
+    throw unsendable(path, value);
+  }
+  if (value instanceof Map) {
+    let i = 0;
+    for (const [k, v] of value) {
+      scanInner(k, `${path}.<key ${i}>`, value, parents, holders);
+      scanInner(v, childPath(path, typeof k === "string" ? k : `<entry ${i}>`), value, parents, holders);
+      i++;
+    }
+  } else if (value instanceof Set) {
+    let i = 0;
+    for (const v of value) scanInner(v, `${path}.<item ${i++}>`, value, parents, holders);
+  } else if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) scanInner(value[i], childPath(path, i), value, parents, holders);
+  } else {
+    for (const key of Object.keys(value)) {
+      scanInner((value as Record<string, unknown>)[key], childPath(path, key), value, parents, holders);
+    }
+  }
+}
+
+/**
+ * A copy of `value` in which every shareable is replaced by a mark holding
+ * its index in `out`, keeping shared references and cycles. Only the `dirty`
+ * containers (from `scan`) are copied; everything else is passed as it is, so
+ * v8 still sees (and refuses) host objects and keeps typed arrays intact.
+ */
+export function replaceShareables(value: unknown, dirty: ReadonlySet<object>, out: Shareable[]): unknown {
+  const memo = new Map<object, unknown>();
+  const counts = new Map<Shareable, number>();
+  const visit = (v: unknown): unknown => {
+    if (typeof v !== "object" || v === null) return v;
+    if (isShareable(v)) {
+      let index = counts.get(v);
+      if (index === undefined) {
+        index = out.push(v) - 1;
+        counts.set(v, index);
+      }
+      return { [HANDLE_KEY]: index } satisfies HandleMark;
+    }
+    if (!dirty.has(v)) return v;
+    if (memo.has(v)) return memo.get(v);
+    if (v instanceof Map) {
+      const copy = new Map();
+      memo.set(v, copy);
+      for (const [k, x] of v) copy.set(visit(k), visit(x));
+      return copy;
+    }
+    if (v instanceof Set) {
+      const copy = new Set();
+      memo.set(v, copy);
+      for (const x of v) copy.add(visit(x));
+      return copy;
+    }
+    if (Array.isArray(v)) {
+      const copy: unknown[] = [];
+      memo.set(v, copy);
+      for (let i = 0; i < v.length; i++) copy[i] = visit(v[i]);
+      return copy;
+    }
+    const copy: Record<string, unknown> = {};
+    memo.set(v, copy);
+    for (const key of Object.keys(v)) copy[key] = visit((v as Record<string, unknown>)[key]);
+    return copy;
+  };
+  return visit(value);
+}
+
+/** Replaces the marks in a freshly decoded value (which it owns) by `revived[index]`, in place. */
+export function restoreShareables(value: unknown, revived: readonly object[]): unknown {
+  const seen = new Set<object>();
+  const visit = (v: unknown): unknown => {
+    if (typeof v !== "object" || v === null) return v;
+    if (Object.hasOwn(v, HANDLE_KEY) && Object.keys(v).length === 1) return revived[(v as HandleMark)[HANDLE_KEY]];
+    if (seen.has(v) || isOpaqueLeaf(v)) return v;
+    seen.add(v);
+    if (v instanceof Map) {
+      const entries = [...v];
+      v.clear();
+      for (const [k, x] of entries) v.set(visit(k), visit(x));
+    } else if (v instanceof Set) {
+      const items = [...v];
+      v.clear();
+      for (const x of items) v.add(visit(x));
+    } else {
+      const record = v as Record<string, unknown>;
+      for (const key of Object.keys(record)) record[key] = visit(record[key]);
+    }
+    return v;
+  };
+  return visit(value);
+}
+
+export { SHAREABLE };

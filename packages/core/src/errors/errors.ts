@@ -1,0 +1,65 @@
+/**
+ * The base of every multiproc error: a stable `name` (survives minification
+ * and crossing threads) and a Node-style `code`.
+ */
+export class MultiprocError extends Error {
+  readonly code: string;
+
+  constructor(message: string, code: string, options?: ErrorOptions) {
+    super(message, options);
+    this.code = code;
+  }
+
+  override get name(): string {
+    return "MultiprocError";
+  }
+}
+
+/**
+ * Misuse that Python reports as ValueError: releasing an unlocked Lock,
+ * over-releasing a BoundedSemaphore, a closed object, a bad typecode or size.
+ *
+ * @example
+ * ```ts
+ * try { lock.release(); } catch (e) { if (e instanceof ValueError) ... }
+ * ```
+ */
+export class ValueError extends MultiprocError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, "ERR_MULTIPROC_VALUE", options);
+  }
+
+  override get name(): string {
+    return "ValueError";
+  }
+}
+
+/**
+ * A wait ran out of time where the API reports that as an error
+ * (`AsyncResult.get`, `Future.result`, `asCompleted`).
+ */
+export class TimeoutError extends MultiprocError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, "ERR_MULTIPROC_TIMEOUT", options);
+  }
+
+  override get name(): string {
+    return "TimeoutError";
+  }
+}
+
+/**
+ * An error thrown in another thread whose class cannot be rebuilt here (it is
+ * not a built-in error and was not registered with `registerErrorClass`).
+ * Its `name`, `message`, `stack`, `cause` and own properties are the original's;
+ * `instanceof RemoteError` tells that the class itself was not rebuilt.
+ */
+export class RemoteError extends MultiprocError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, "ERR_MULTIPROC_REMOTE", options);
+  }
+
+  override get name(): string {
+    return "RemoteError";
+  }
+}

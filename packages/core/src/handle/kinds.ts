@@ -1,0 +1,56 @@
+/**
+ * Kind ids of the shareable classes of multiproc, as stored in block headers
+ * and handles. Fixed here, in one place, so that a handle names its kind even
+ * in a thread that has not loaded the package that defines it, and the error
+ * can say which package to import. Ids from FIRST_CUSTOM_KIND up are free for
+ * shareable classes defined outside multiproc.
+ */
+export const KIND = {
+  Lock: 1,
+  RLock: 2,
+  Condition: 3,
+  Semaphore: 4,
+  BoundedSemaphore: 5,
+  Event: 6,
+  Barrier: 7,
+  SharedValue: 8,
+  SharedArray: 9,
+  SharedMemory: 10,
+  Queue: 11,
+  SimpleQueue: 12,
+  JoinableQueue: 13,
+  Connection: 14,
+  /** Internal buffers owned by another block (queue rings, pipe buffers). */
+  Buffer: 15,
+} as const;
+
+export const FIRST_CUSTOM_KIND = 1000;
+export const MAX_KIND = 0xffff;
+
+const PACKAGE_OF_KIND: Record<number, string> = {
+  [KIND.Lock]: "@multiproc/lock",
+  [KIND.RLock]: "@multiproc/lock",
+  [KIND.Condition]: "@multiproc/lock",
+  [KIND.Semaphore]: "@multiproc/semaphore",
+  [KIND.BoundedSemaphore]: "@multiproc/semaphore",
+  [KIND.Event]: "@multiproc/event",
+  [KIND.Barrier]: "@multiproc/event",
+  [KIND.SharedValue]: "@multiproc/shared-value",
+  [KIND.SharedArray]: "@multiproc/shared-value",
+  [KIND.SharedMemory]: "@multiproc/shared-value",
+  [KIND.Queue]: "@multiproc/queue",
+  [KIND.SimpleQueue]: "@multiproc/queue",
+  [KIND.JoinableQueue]: "@multiproc/queue",
+  [KIND.Connection]: "@multiproc/pipe",
+};
+
+/** "a Queue (from @multiproc/queue)", for error messages about kinds this thread lacks. */
+export function describeKind(kind: number): string {
+  const name = Object.entries(KIND).find(([, id]) => id === kind)?.[0];
+  const pkg = PACKAGE_OF_KIND[kind];
+  return name && pkg ? `a ${name} (from ${pkg})` : `a shareable of custom kind ${kind}`;
+}
+
+export function packageOfKind(kind: number): string | undefined {
+  return PACKAGE_OF_KIND[kind];
+}

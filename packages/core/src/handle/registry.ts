@@ -1,0 +1,141 @@
+import { Arena, arenaById, homeArena } from "../memory/arena.js";
+import { coreState } from "../state.js";
+import { Block } from "./block.js";
+import { describeKind, FIRST_CUSTOM_KIND, KIND, MAX_KIND } from "./kinds.js";
+
+/**
+ * The protocol a shareable class implements: it owns a Block and returns it
+ * from this method. Core finds shareables anywhere inside a value by this key.
+ */
+export const SHAREABLE = Symbol.for("multiproc.shareable");
+
+export interface Shareable {
+  [SHAREABLE](): Block;
+}
+
+/** How a package teaches core to rebuild its instances from a handle. */
+export interface KindDefinition {
+  /** An id from `KIND`, or from FIRST_CUSTOM_KIND up for classes outside multiproc. */
+  kind: number;
+  /** Package to import in new workers before anything else, so its instances revive there. */
+  package: string;
+  /** The defining module's URL: imported when `package` cannot be resolved from core. */
+  moduleUrl?: string;
+  /** A new instance over `block`; it takes over one reference (call `bindBlock`). */
+  revive(block: Block): object;
+  /** Runs when the last reference goes, before the block is freed: release what it references. */
+  dispose?(block: Block): void;
+}
+
+export function isShareable(value: unknown): value is Shareable {
+  return typeof value === "object" && value !== null && typeof (value as Partial<Shareable>)[SHAREABLE] === "function";
+}
+
+/**
+ * Registers a shareable kind in this thread. Called at module load of the
+ * defining package; calling it again for the same kind replaces the entry
+ * (the ESM and CJS builds of one package register the same kinds).
+ */
+export function defineKind(definition: KindDefinition): void {
+  const { kind } = definition;
+  if (!Number.isInteger(kind) || kind < 1 || kind > MAX_KIND || (kind > KIND.Buffer && kind < FIRST_CUSTOM_KIND)) {
+    throw new RangeError(`Expected \`kind\` to be an id from KIND or an integer from ${FIRST_CUSTOM_KIND} to ${MAX_KIND}, got ${kind}`);
+  }
+  const state = coreState();
+  state.kinds.set(kind, definition);
+  state.packages.set(definition.package, definition.moduleUrl ?? "");
+}
+
+const finalizers = new FinalizationRegistry<{ arena: Arena; offset: number }>(({ arena, offset }) => {
+  releaseBlock(arena, offset);
+});
+
+/** A new block in this thread's home arena, refcount 1, owned by the caller. */
+export function allocateBlock(kind: number, payloadBytes: number): Block {
+  if (!Number.isInteger(payloadBytes) || payloadBytes < 0) {
+    throw new RangeError(`Expected a block size to be a non-negative integer, got ${payloadBytes}`);
+  }
+  const arena = homeArena();
+  return new Block(arena, arena.allocate(kind, payloadBytes));
+}
+
+/**
+ * Ties one reference on `block` to `owner`: it is dropped when `owner` is
+ * garbage-collected. Every instance of a shareable class does this once.
+ */
+export function bindBlock(owner: object, block: Block): void {
+  finalizers.register(owner, { arena: block.arena, offset: block.offset });
+}
+
+export function retainBlock(block: Block): void {
+  block.arena.retain(block.offset);
+}
+
+/** Drops one reference; the last one disposes of the block and frees it. */
+export function releaseBlock(arena: Arena, offset: number): void {
+  if (!arena.release(offset)) return;
+  const block = new Block(arena, offset);
+  try {
+    coreState().kinds.get(block.kind)?.dispose?.(block);
+  } finally {
+    arena.free(offset);
+  }
+}
+
+/** The block behind a shareable instance, for encoding a handle. */
+export function blockOf(value: Shareable): Block {
+  return value[SHAREABLE]();
+}
+
+/**
+ * Rebuilds the instance behind a handle. The handle carried one reference
+ * (taken when it was encoded), which the new instance now owns.
+ */
+export function reviveHandle(kind: number, arenaId: number, offset: number): object {
+  const arena = arenaById(arenaId);
+  if (!arena) {
+    throw new Error(
+      `Cannot revive ${describeKind(kind)}: its shared memory arena (${arenaId}) never reached this thread. ` +
+        "Pass shareable objects to threads that multiproc did not start through Process or Pool arguments first.",
+    );
+  }
+  const definition = coreState().kinds.get(kind);
+  if (!definition) {
+    const pkg = describeKind(kind).match(/from (\S+)\)/)?.[1];
+    throw new Error(
+      `Cannot revive ${describeKind(kind)} in this thread: its package is not loaded here.` +
+        (pkg ? ` Import "${pkg}" in this thread (for example in the task module).` : " Import the module that defines it."),
+    );
+  }
+  const actual = arena.kindOf(offset);
+  if (actual !== kind) {
+    throw new Error(`Cannot revive ${describeKind(kind)}: the block at ${offset} holds ${actual === 0 ? "nothing (it was freed)" : describeKind(actual)}`);
+  }
+  return definition.revive(new Block(arena, offset));
+}
+
+/**
+ * Stores a counted reference to `target` in words [index, index + 1] of
+ * `holder` (arena id, offset), for composite shareables such as a Condition
+ * that holds its Lock. Drop it in the holder's `dispose` with `dropStoredBlock`.
+ */
+export function storeBlock(holder: Int32Array, index: number, target: Block): void {
+  retainBlock(target);
+  holder[index] = target.arena.id;
+  holder[index + 1] = target.offset;
+}
+
+/** A new instance of what `storeBlock` put at `index`, with a reference of its own. */
+export function reviveStoredBlock(holder: Int32Array, index: number, kind: number): object {
+  const arena = arenaById(holder[index]!);
+  const offset = holder[index + 1]! >>> 0;
+  if (arena) arena.retain(offset);
+  return reviveHandle(kind, holder[index]!, offset);
+}
+
+export function dropStoredBlock(holder: Int32Array, index: number): void {
+  const arena = arenaById(holder[index]!);
+  if (arena) releaseBlock(arena, holder[index + 1]! >>> 0);
+}
+
+export { Block };

@@ -1,0 +1,49 @@
+/**
+ * @multiproc/core: the substrate the other multiproc packages share. Its API
+ * is for sibling packages; applications use `multiproc` or the primitive
+ * packages. Only `task`, the error classes, `registerErrorClass` and the
+ * custom-shareable protocol are meant for applications too.
+ */
+export { MultiprocError, RemoteError, TimeoutError, ValueError } from "./errors/errors.js";
+export { deserializeError, registerErrorClass, serializeError, type SerializedError } from "./errors/transport.js";
+
+export { Arena, adoptHomeArena, arenaById, homeArena } from "./memory/arena.js";
+export { lockMutex, unlockMutex } from "./memory/mutex.js";
+
+export { Block } from "./handle/block.js";
+export { describeKind, FIRST_CUSTOM_KIND, KIND, packageOfKind } from "./handle/kinds.js";
+export {
+  allocateBlock,
+  bindBlock,
+  blockOf,
+  defineKind,
+  dropStoredBlock,
+  isShareable,
+  releaseBlock,
+  retainBlock,
+  reviveHandle,
+  reviveStoredBlock,
+  SHAREABLE,
+  storeBlock,
+  type KindDefinition,
+  type Shareable,
+} from "./handle/registry.js";
+
+export { checkWaitOptions, deadlineOf, describe, remaining, type WaitOptions } from "./wait/options.js";
+export { waitAsync, waitSync, type Attempt } from "./wait/wait.js";
+
+export { decode, encode, locateUnserializable, TAG } from "./codec/codec.js";
+export { fromMessage, toMessage, type Message } from "./codec/message.js";
+export { scan } from "./codec/walk.js";
+
+export { isTaskRef, task, toTaskSpec, type TaskArgs, type TaskLike, type TaskRef, type TaskResult, type TaskSpec } from "./task/task.js";
+export { callTask, compileSource, resolveTask } from "./task/run.js";
+
+export {
+  currentProcessInfo,
+  parentProcessInfo,
+  startThread,
+  threadStartData,
+  type ProcessInfo,
+  type ThreadStartData,
+} from "./thread/thread.js";

@@ -1,0 +1,28 @@
+/**
+ * The three-state futex mutex of Drepper's "Futexes Are Tricky" (mutex2):
+ * 0 unlocked, 1 locked, 2 locked with possible waiters. The uncontended path
+ * is one compare-exchange to lock and one exchange to unlock, with no notify.
+ * Sync only: core uses it for short critical sections (the allocator).
+ */
+const UNLOCKED = 0;
+const LOCKED = 1;
+const CONTENDED = 2;
+
+export function lockMutex(words: Int32Array, index: number): void {
+  let state = Atomics.compareExchange(words, index, UNLOCKED, LOCKED);
+  if (state === UNLOCKED) return;
+  for (let spin = 0; spin < 100 && state !== UNLOCKED; spin++) {
+    state = Atomics.compareExchange(words, index, UNLOCKED, LOCKED);
+    if (state === UNLOCKED) return;
+  }
+  // Mark contended before sleeping, so the holder's unlock knows to notify.
+  if (state !== CONTENDED) state = Atomics.exchange(words, index, CONTENDED);
+  while (state !== UNLOCKED) {
+    Atomics.wait(words, index, CONTENDED);
+    state = Atomics.exchange(words, index, CONTENDED);
+  }
+}
+
+export function unlockMutex(words: Int32Array, index: number): void {
+  if (Atomics.exchange(words, index, UNLOCKED) === CONTENDED) Atomics.notify(words, index, 1);
+}

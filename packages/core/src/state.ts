@@ -1,0 +1,40 @@
+import type { Arena } from "./memory/arena.js";
+import type { KindDefinition } from "./handle/registry.js";
+
+/** Everything core keeps per thread. */
+export interface CoreState {
+  /** Arenas this thread can read, by arena id. */
+  arenas: Map<number, Arena>;
+  /** Where this thread allocates new blocks; created on first use. */
+  home: Arena | undefined;
+  /** Shareable kinds whose package is loaded in this thread. */
+  kinds: Map<number, KindDefinition>;
+  /** Error classes that can be rebuilt by name on this thread. */
+  errorClasses: Map<string, new (...args: never[]) => Error>;
+  /** Packages that define kinds: imported first thing in workers multiproc starts. */
+  packages: Map<string, string>;
+  /** This thread as a multiproc "process", and the thread that started it. */
+  current: { name: string; pid: number };
+  parent: { name: string; pid: number } | null;
+}
+
+const KEY = Symbol.for("multiproc.core");
+
+/**
+ * Module-level state lives on globalThis under a registered symbol, so the ESM
+ * and CJS copies of core (and two installed copies of the same version) share
+ * one arena table and one kind registry per thread.
+ */
+export function coreState(): CoreState {
+  const holder = globalThis as { [KEY]?: CoreState };
+  holder[KEY] ??= {
+    arenas: new Map(),
+    home: undefined,
+    kinds: new Map(),
+    errorClasses: new Map(),
+    packages: new Map(),
+    current: { name: "MainProcess", pid: 0 },
+    parent: null,
+  };
+  return holder[KEY];
+}

@@ -1,0 +1,113 @@
+// Test helpers shared by the packages' tests. Plain ESM, so worker fixtures
+// load it as it is, with no build step.
+import { Worker } from "node:worker_threads";
+import {
+  allocateBlock,
+  bindBlock,
+  defineKind,
+  dropStoredBlock,
+  FIRST_CUSTOM_KIND,
+  reviveStoredBlock,
+  SHAREABLE,
+  storeBlock,
+  threadStartData,
+} from "@multiproc/core";
+
+export const COUNTER_KIND = FIRST_CUSTOM_KIND;
+export const PAIR_KIND = FIRST_CUSTOM_KIND + 1;
+
+/**
+ * A minimal shareable: one int32 in the arena. Enough to prove that an
+ * instance crossing threads shares state with the original.
+ */
+export class Counter {
+  #block;
+  #words;
+
+  constructor(block) {
+    this.#block = block ?? allocateBlock(COUNTER_KIND, 4);
+    this.#words = this.#block.int32(0, 1);
+    bindBlock(this, this.#block);
+  }
+
+  add(n = 1) {
+    return Atomics.add(this.#words, 0, n) + n;
+  }
+
+  get value() {
+    return Atomics.load(this.#words, 0);
+  }
+
+  [SHAREABLE]() {
+    return this.#block;
+  }
+}
+
+/** A composite shareable: holds a counted reference to two Counters, like a Condition holds its Lock. */
+export class Pair {
+  #block;
+  left;
+  right;
+
+  constructor(left, right, block) {
+    if (block) {
+      this.#block = block;
+      const words = block.int32(0, 4);
+      this.left = reviveStoredBlock(words, 0, COUNTER_KIND);
+      this.right = reviveStoredBlock(words, 2, COUNTER_KIND);
+    } else {
+      this.#block = allocateBlock(PAIR_KIND, 16);
+      const words = this.#block.int32(0, 4);
+      storeBlock(words, 0, left[SHAREABLE]());
+      storeBlock(words, 2, right[SHAREABLE]());
+      this.left = left;
+      this.right = right;
+    }
+    bindBlock(this, this.#block);
+  }
+
+  [SHAREABLE]() {
+    return this.#block;
+  }
+}
+
+defineKind({ kind: COUNTER_KIND, package: "@multiproc/test-utils", moduleUrl: import.meta.url, revive: (block) => new Counter(block) });
+defineKind({
+  kind: PAIR_KIND,
+  package: "@multiproc/test-utils",
+  moduleUrl: import.meta.url,
+  revive: (block) => new Pair(undefined, undefined, block),
+  dispose(block) {
+    const words = block.int32(0, 4);
+    dropStoredBlock(words, 0);
+    dropStoredBlock(words, 2);
+  },
+});
+
+/**
+ * Starts a fixture module in a raw worker joined to this thread's arenas (as
+ * Process does), and resolves with the first message it posts.
+ * @param {URL} url
+ * @param {unknown} data
+ */
+export function runFixture(url, data, transferList = []) {
+  const worker = new Worker(url, { workerData: { thread: threadStartData("fixture"), data }, transferList });
+  return new Promise((resolve, reject) => {
+    let result;
+    worker.once("message", (m) => (result = m));
+    worker.once("error", reject);
+    worker.once("exit", (code) => (code === 0 ? resolve(result) : reject(new Error(`fixture exited with ${code}`))));
+  });
+}
+
+/** Forces a full garbage collection (for FinalizationRegistry tests). */
+export async function collectGarbage() {
+  const { setFlagsFromString } = await import("node:v8");
+  const { runInNewContext } = await import("node:vm");
+  setFlagsFromString("--expose-gc");
+  const gc = runInNewContext("gc");
+  for (let i = 0; i < 3; i++) {
+    gc();
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
