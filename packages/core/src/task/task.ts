@@ -4,12 +4,16 @@ import { describe } from "../wait/options.js";
 
 declare const TASK_TYPE: unique symbol;
 
+/** The type of a task whose function type was not given: any arguments, any result. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyTaskFunction = (...args: any[]) => unknown;
+
 /**
  * A function named by module and export: the worker imports the module once
  * and calls the export (the analogue of pickling by qualified name). `F`
  * carries the function's type for the caller; it does not exist at run time.
  */
-export interface TaskRef<F extends (...args: never[]) => unknown = (...args: never[]) => unknown> {
+export interface TaskRef<F extends (...args: never[]) => unknown = AnyTaskFunction> {
   readonly kind: "multiproc.task";
   readonly url: string;
   readonly exportName: string;
@@ -17,7 +21,7 @@ export interface TaskRef<F extends (...args: never[]) => unknown = (...args: nev
 }
 
 /** A function the API can run on another thread: a task reference or a self-contained function. */
-export type TaskLike<F extends (...args: never[]) => unknown = (...args: never[]) => unknown> = F | TaskRef<F>;
+export type TaskLike<F extends (...args: never[]) => unknown = AnyTaskFunction> = F | TaskRef<F>;
 
 /** The arguments and awaited result of a task-like value. */
 export type TaskArgs<T> = T extends TaskRef<infer F> ? Parameters<F> : T extends (...args: infer A) => unknown ? A : never;
@@ -35,7 +39,7 @@ export type TaskResult<T> = T extends TaskRef<infer F> ? Awaited<ReturnType<F>> 
  * new Process({ target: square, args: [7] }).start();
  * ```
  */
-export function task<F extends (...args: never[]) => unknown = (...args: never[]) => unknown>(
+export function task<F extends (...args: never[]) => unknown = AnyTaskFunction>(
   moduleUrl: string | URL,
   exportName = "default",
 ): TaskRef<F> {

@@ -1,0 +1,24 @@
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+import { describe, expect, it } from "vitest";
+
+const run = async (file: string) =>
+  (await promisify(execFile)(process.execPath, [new URL(file, import.meta.url).pathname], { timeout: 60_000 })).stdout;
+
+describe("examples", () => {
+  it("factorial.mjs computes every factorial on its own process", async () => {
+    const out = await run("./factorial.mjs");
+    expect(out).toContain("10! = 3628800");
+    expect(out).toContain("40! = 815915283247897734345611269596115894272000000000");
+    expect(out).toContain("[100] by value: 100! has 158 digits");
+    expect(out).toMatch(/\[Process-\d+\] 20! = 2432902008176640000/);
+    expect(out).toContain("exit codes: 0 0 0 0 0");
+  });
+
+  it("errors.mjs shows the worker's error, a join timeout and terminate", async () => {
+    const out = await run("./errors.mjs");
+    expect(out).toBe(
+      "exit code 1: RangeError: n must be positive\nstill alive after join(100): true\nafter terminate(): exit code -15\n",
+    );
+  });
+});

@@ -1,0 +1,13 @@
+import { currentProcess } from "multiproc";
+
+/** n! as a bigint, printed from the worker with the name of the process that computed it. */
+export function factorial(n) {
+  let result = 1n;
+  for (let i = 2n; i <= BigInt(n); i++) result *= i;
+  console.log(`[${currentProcess().name}] ${n}! = ${result}`);
+  return result;
+}
+
+export function fail(message) {
+  throw new RangeError(message);
+}
