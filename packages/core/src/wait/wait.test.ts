@@ -1,3 +1,5 @@
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { ValueError, waitAsync, waitSync } from "@multiproc/core";
 import { runFixture } from "@multiproc/test-utils";
@@ -67,6 +69,12 @@ describe("waitAsync()", () => {
     await expect(waiting).resolves.toBe(true);
     expect(ticks).toBe(1);
     await done;
+  });
+
+  it("keeps the event loop alive while it sleeps", async () => {
+    const script = new URL("../__fixtures__/only-wait.mjs", import.meta.url).pathname;
+    const { stdout } = await promisify(execFile)(process.execPath, [script], { timeout: 20_000 });
+    expect(stdout).toBe("timed out: true\n");
   });
 
   it("resolves false after the timeout", async () => {
