@@ -16,6 +16,8 @@ export {
   allocateBlock,
   bindBlock,
   blockOf,
+  claimBlock,
+  constructRevived,
   defineKind,
   dropStoredBlock,
   isShareable,
@@ -30,7 +32,8 @@ export {
 } from "./handle/registry.js";
 
 export { checkWaitOptions, deadlineOf, describe, remaining, type WaitOptions } from "./wait/options.js";
-export { waitAsync, waitSync, type Attempt } from "./wait/wait.js";
+export { withAcquired, withAcquiredSync } from "./wait/with.js";
+export { sleepAsync, sleepSync, waitAsync, waitSync, type Attempt, type SleepResult } from "./wait/wait.js";
 
 export { decode, encode, locateUnserializable, TAG } from "./codec/codec.js";
 export { fromMessage, toMessage, type Message } from "./codec/message.js";
@@ -40,10 +43,13 @@ export { isTaskRef, task, toTaskSpec, type AnyTaskFunction, type TaskArgs, type 
 export { callTask, compileSource, resolveTask } from "./task/run.js";
 
 export {
+  childThreadEnded,
   currentProcessInfo,
   parentProcessInfo,
+  prepareChildThread,
   startThread,
-  threadStartData,
+  type ChildThread,
   type ProcessInfo,
   type ThreadStartData,
 } from "./thread/thread.js";
+export { currentThreadRecord, isThreadAlive, type ThreadRecordRef } from "./thread/records.js";

@@ -1,5 +1,6 @@
 import type { Arena } from "./memory/arena.js";
 import type { KindDefinition } from "./handle/registry.js";
+import type { ThreadRecordRef } from "./thread/records.js";
 
 /** Everything core keeps per thread. */
 export interface CoreState {
@@ -16,6 +17,8 @@ export interface CoreState {
   /** This thread as a multiproc "process", and the thread that started it. */
   current: { name: string; pid: number };
   parent: { name: string; pid: number } | null;
+  /** This thread's liveness record, once something needed it. */
+  record: ThreadRecordRef | undefined;
 }
 
 const KEY = Symbol.for("multiproc.core");
@@ -35,6 +38,7 @@ export function coreState(): CoreState {
     packages: new Map(),
     current: { name: "MainProcess", pid: 0 },
     parent: null,
+    record: undefined,
   };
   return holder[KEY];
 }

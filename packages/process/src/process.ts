@@ -9,7 +9,8 @@ import {
   locateUnserializable,
   parentProcessInfo,
   remaining,
-  threadStartData,
+  prepareChildThread,
+  childThreadEnded,
   toMessage,
   toTaskSpec,
   ValueError,
@@ -126,9 +127,10 @@ export class Process<T extends TaskLike = TaskLike> {
     const status = new Int32Array(new SharedArrayBuffer(8));
     const { port1, port2 } = new MessageChannel();
     const preload = (options.preload ?? []).map((p) => (p instanceof URL ? p.href : p));
+    const child = prepareChildThread(this.name, preload);
     const data: ProcessWorkerData = {
       kind: "multiproc.process",
-      thread: threadStartData(this.name, preload),
+      thread: child.data,
       target,
       args,
       status,
@@ -145,6 +147,7 @@ export class Process<T extends TaskLike = TaskLike> {
         ...(options.execArgv && { execArgv: options.execArgv }),
       });
     } catch (error) {
+      childThreadEnded(child);
       if ((error as { name?: string }).name === "DataCloneError") throw locateUnserializable(options.args, "args", error);
       throw error;
     }
@@ -160,6 +163,8 @@ export class Process<T extends TaskLike = TaskLike> {
     this.#exited = new Promise((resolve) => {
       worker.on("exit", (code) => {
         this.#finish(code);
+        // Only now is the thread really gone: from here on, locks it held are seen as abandoned.
+        childThreadEnded(child);
         resolve();
       });
     });

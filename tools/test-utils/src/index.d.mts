@@ -16,3 +16,4 @@ export declare class Pair implements Shareable {
 }
 export declare function runFixture(url: URL, data: unknown, transferList?: readonly unknown[]): Promise<any>;
 export declare function collectGarbage(): Promise<void>;
+export declare function fixtureData(): Promise<any>;

@@ -1,16 +1,20 @@
 // Test helpers shared by the packages' tests. Plain ESM, so worker fixtures
 // load it as it is, with no build step.
-import { Worker } from "node:worker_threads";
+import { Worker, workerData } from "node:worker_threads";
 import {
   allocateBlock,
   bindBlock,
   defineKind,
   dropStoredBlock,
   FIRST_CUSTOM_KIND,
+  fromMessage,
+  startThread,
+  toMessage,
   reviveStoredBlock,
   SHAREABLE,
   storeBlock,
-  threadStartData,
+  childThreadEnded,
+  prepareChildThread,
 } from "@multiproc/core";
 
 export const COUNTER_KIND = FIRST_CUSTOM_KIND;
@@ -86,17 +90,26 @@ defineKind({
 
 /**
  * Starts a fixture module in a raw worker joined to this thread's arenas (as
- * Process does), and resolves with the first message it posts.
+ * Process does), with `data` sent the way Process sends args (shareables
+ * arrive working), and resolves with the first message it posts. The fixture
+ * gets `data` back with `await fixtureData()`.
  * @param {URL} url
  * @param {unknown} data
  */
 export function runFixture(url, data, transferList = []) {
-  const worker = new Worker(url, { workerData: { thread: threadStartData("fixture"), data }, transferList });
+  const child = prepareChildThread("fixture");
+  const worker = new Worker(url, { workerData: { thread: child.data, message: toMessage(data, "data") }, transferList });
   return new Promise((resolve, reject) => {
     let result;
+    let error;
     worker.once("message", (m) => (result = m));
-    worker.once("error", reject);
-    worker.once("exit", (code) => (code === 0 ? resolve(result) : reject(new Error(`fixture exited with ${code}`))));
+    worker.once("error", (e) => (error = e));
+    worker.once("exit", (code) => {
+      childThreadEnded(child);
+      if (error) reject(error);
+      else if (code === 0) resolve(result);
+      else reject(new Error(`fixture exited with ${code}`));
+    });
   });
 }
 
@@ -110,4 +123,10 @@ export async function collectGarbage() {
     gc();
     await new Promise((resolve) => setImmediate(resolve));
   }
+}
+
+/** Inside a fixture started by `runFixture`: join the process tree, then return the data. */
+export async function fixtureData() {
+  await startThread(workerData.thread);
+  return fromMessage(workerData.message);
 }

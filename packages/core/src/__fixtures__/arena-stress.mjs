@@ -1,10 +1,10 @@
 // Allocates and frees blocks in a loop, stamping each block's payload with
 // this worker's id and checking nobody else wrote into it meanwhile.
-import { workerData, parentPort } from "node:worker_threads";
-import { allocateBlock, releaseBlock, startThread } from "@multiproc/core";
+import { parentPort } from "node:worker_threads";
+import { allocateBlock, releaseBlock } from "@multiproc/core";
+import { fixtureData } from "@multiproc/test-utils";
 
-await startThread(workerData.thread);
-const { id, rounds, start } = workerData.data;
+const { id, rounds, start } = await fixtureData();
 Atomics.add(start, 0, 1);
 Atomics.notify(start, 0);
 while (Atomics.load(start, 0) < 2) Atomics.wait(start, 0, 1, 50);

@@ -1,8 +1,9 @@
 // Resolves a task spec in a worker and calls it, as Process and Pool do.
-import { workerData, parentPort } from "node:worker_threads";
+import { parentPort } from "node:worker_threads";
 import { callTask, resolveTask, serializeError } from "@multiproc/core";
+import { fixtureData } from "@multiproc/test-utils";
 
-const { spec, args } = workerData.data;
+const { spec, args } = await fixtureData();
 try {
   const fn = await resolveTask(spec);
   parentPort.postMessage({ value: await callTask(spec, fn, args) });

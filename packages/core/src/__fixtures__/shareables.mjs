@@ -1,10 +1,10 @@
 // Receives values with shareables through both paths (message and bytes),
 // adds to every Counter found, and echoes bytes back for the parent to decode.
-import { workerData, parentPort } from "node:worker_threads";
-import { decode, encode, fromMessage, startThread } from "@multiproc/core";
+import { parentPort } from "node:worker_threads";
+import { decode, encode, fromMessage } from "@multiproc/core";
+import { fixtureData } from "@multiproc/test-utils";
 
-await startThread(workerData.thread);
-const { message, bytes } = workerData.data;
+const { message, bytes } = await fixtureData();
 const fromMsg = fromMessage(message);
 fromMsg.deep.list[1].counter.add(10);
 fromMsg.pair.left.add(100);

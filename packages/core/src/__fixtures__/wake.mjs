@@ -1,7 +1,7 @@
 // Sets word 0 of the given cell after the parent signals it is waiting (word 1).
-import { workerData } from "node:worker_threads";
+import { fixtureData } from "@multiproc/test-utils";
 
-const { cell } = workerData.data;
+const { cell } = await fixtureData();
 while (Atomics.load(cell, 1) === 0) Atomics.wait(cell, 1, 0, 100);
 Atomics.store(cell, 0, 1);
 Atomics.notify(cell, 0);

@@ -22,6 +22,8 @@ export const KIND = {
   Connection: 14,
   /** Internal buffers owned by another block (queue rings, pipe buffers). */
   Buffer: 15,
+  /** A thread's liveness record (thread/records.ts). */
+  ThreadRecord: 16,
 } as const;
 
 export const FIRST_CUSTOM_KIND = 1000;

@@ -38,7 +38,7 @@ export function isShareable(value: unknown): value is Shareable {
  */
 export function defineKind(definition: KindDefinition): void {
   const { kind } = definition;
-  if (!Number.isInteger(kind) || kind < 1 || kind > MAX_KIND || (kind > KIND.Buffer && kind < FIRST_CUSTOM_KIND)) {
+  if (!Number.isInteger(kind) || kind < 1 || kind > MAX_KIND || (kind > KIND.ThreadRecord && kind < FIRST_CUSTOM_KIND)) {
     throw new RangeError(`Expected \`kind\` to be an id from KIND or an integer from ${FIRST_CUSTOM_KIND} to ${MAX_KIND}, got ${kind}`);
   }
   const state = coreState();
@@ -139,3 +139,32 @@ export function dropStoredBlock(holder: Int32Array, index: number): void {
 }
 
 export { Block };
+
+let revivingBlock: Block | undefined;
+
+/**
+ * Builds an instance for `revive` through the class's public constructor:
+ * while `construct` runs, `claimBlock` hands it `block` instead of allocating.
+ * One constructor path serves new and revived instances alike.
+ */
+export function constructRevived<T>(block: Block, construct: () => T): T {
+  revivingBlock = block;
+  try {
+    return construct();
+  } finally {
+    revivingBlock = undefined;
+  }
+}
+
+/**
+ * A shareable constructor's first step: the block being revived (see
+ * `constructRevived`), or a new one of `payloadBytes`. Either way the
+ * caller's instance owns one reference, already bound to it.
+ */
+export function claimBlock(owner: object, kind: number, payloadBytes: number): { block: Block; revived: boolean } {
+  const reviving = revivingBlock;
+  revivingBlock = undefined;
+  const block = reviving ?? allocateBlock(kind, payloadBytes);
+  bindBlock(owner, block);
+  return { block, revived: reviving !== undefined };
+}

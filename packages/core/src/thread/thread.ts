@@ -1,5 +1,7 @@
 import { threadId } from "node:worker_threads";
+import type { Block } from "../handle/block.js";
 import { adoptHomeArena } from "../memory/arena.js";
+import { adoptThreadRecord, endChildRecord, newChildRecord } from "./records.js";
 import { coreState } from "../state.js";
 
 /** Process identity in multiproc terms: the thread's name and its threadId as pid. */
@@ -18,13 +20,31 @@ export interface ThreadStartData {
   preload: string[];
   name: string;
   parent: ProcessInfo;
+  /** Offset of the child's liveness record in the first arena (see records.ts). */
+  record: number;
 }
 
-/** Parent side: the start-up data for a new worker named `name`. */
-export function threadStartData(name: string, preload: readonly string[] = []): ThreadStartData {
+/** A worker about to start: its start-up data, and the record to end when it exits. */
+export interface ChildThread {
+  data: ThreadStartData;
+  record: Block;
+}
+
+/**
+ * Parent side: start-up data for a new worker named `name`, with a liveness
+ * record the caller must pass to `childThreadEnded` once the worker has exited.
+ */
+export function prepareChildThread(name: string, preload: readonly string[] = []): ChildThread {
+  const record = newChildRecord();
   const state = coreState();
-  const arenas = [...state.arenas.values()].sort((a) => (a === state.home ? -1 : 0)).map((a) => a.buffer);
-  return { arenas, packages: [...state.packages], preload: [...preload], name, parent: { ...state.current } };
+  const arenas = [record.arena.buffer, ...[...state.arenas.values()].filter((a) => a !== record.arena).map((a) => a.buffer)];
+  const data = { arenas, packages: [...state.packages], preload: [...preload], name, parent: { ...state.current }, record: record.offset };
+  return { data, record };
+}
+
+/** Parent side: the worker has exited (whatever the way); its record says so from now on. */
+export function childThreadEnded(child: ChildThread): void {
+  endChildRecord(child.record);
 }
 
 /**
@@ -35,6 +55,7 @@ export function threadStartData(name: string, preload: readonly string[] = []): 
 export async function startThread(data: ThreadStartData): Promise<void> {
   const state = coreState();
   for (const buffer of data.arenas) adoptHomeArena(buffer);
+  adoptThreadRecord(adoptHomeArena(data.arenas[0]!), data.record);
   state.current = { name: data.name, pid: threadId };
   state.parent = data.parent;
   for (const url of data.preload) await import(url);

@@ -8,23 +8,61 @@ import { checkWaitOptions, remaining, type WaitOptions } from "./options.js";
  */
 export type Attempt = () => true | number;
 
+/** How one sleep ended, as `Atomics.wait` says it. */
+export type SleepResult = "ok" | "not-equal" | "timed-out";
+
 /** Tries in a tight loop before sleeping: a hand-off between two running threads is often this quick. */
 const SPIN_TRIES = 64;
+
+/** One `Atomics.wait` until `deadline` (absolute, `performance.now()`), at most `sliceMs` long. */
+export function sleepSync(cell: Int32Array, index: number, expected: number, deadline: number, sliceMs = Infinity): SleepResult {
+  return Atomics.wait(cell, index, expected, Math.min(remaining(deadline), sliceMs));
+}
+
+/**
+ * One `Atomics.waitAsync`, like `sleepSync`. A pending waitAsync does not keep
+ * Node's event loop alive, so a timer does for as long as it sleeps. An abort
+ * notifies the word, so the waiter leaves V8's list at once instead of piling
+ * up until its timeout (and cannot swallow a later notify meant for a live
+ * waiter); the other waiters on the word see a wake-up and re-check. The
+ * abort itself is not reported here: callers check their signal after a sleep.
+ */
+export async function sleepAsync(
+  cell: Int32Array,
+  index: number,
+  expected: number,
+  deadline: number,
+  signal: AbortSignal | undefined,
+  sliceMs = Infinity,
+): Promise<SleepResult> {
+  if (signal?.aborted) return "ok";
+  const result = Atomics.waitAsync(cell, index, expected, Math.min(remaining(deadline), sliceMs));
+  if (!result.async) return result.value;
+  const keepAlive = setInterval(() => {}, 2 ** 30);
+  const onAbort = () => Atomics.notify(cell, index);
+  signal?.addEventListener("abort", onAbort, { once: true });
+  try {
+    return await result.value;
+  } finally {
+    clearInterval(keepAlive);
+    signal?.removeEventListener("abort", onAbort);
+  }
+}
 
 /**
  * Blocks the calling thread with `Atomics.wait` until `attempt` succeeds
  * (true) or the timeout passes (false). A signal aborted before the call
- * throws its reason; a sync wait cannot observe a later abort.
+ * throws its reason; a sync wait cannot observe a later abort. `sliceMs`
+ * bounds each sleep, for attempts that must look around now and then (a lock
+ * checking whether its owner died).
  */
-export function waitSync(cell: Int32Array, index: number, attempt: Attempt, options?: WaitOptions): boolean {
+export function waitSync(cell: Int32Array, index: number, attempt: Attempt, options?: WaitOptions, sliceMs = Infinity): boolean {
   const { deadline } = checkWaitOptions(options);
   for (let spin = 0; ; spin++) {
     const seen = attempt();
     if (seen === true) return true;
-    const left = remaining(deadline);
-    if (left === 0) return false;
-    if (spin < SPIN_TRIES) continue;
-    Atomics.wait(cell, index, seen, left);
+    if (remaining(deadline) === 0) return false;
+    if (spin >= SPIN_TRIES) sleepSync(cell, index, seen, deadline, sliceMs);
   }
 }
 
@@ -33,32 +71,13 @@ export function waitSync(cell: Int32Array, index: number, attempt: Attempt, opti
  * true once `attempt` succeeds, false when the timeout passes, and rejects
  * with `signal.reason` on abort (the attempt has then not taken effect).
  */
-export async function waitAsync(cell: Int32Array, index: number, attempt: Attempt, options?: WaitOptions): Promise<boolean> {
+export async function waitAsync(cell: Int32Array, index: number, attempt: Attempt, options?: WaitOptions, sliceMs = Infinity): Promise<boolean> {
   const { deadline, signal } = checkWaitOptions(options);
-  for (let spin = 0; spin < SPIN_TRIES; spin++) {
+  for (let spin = 0; ; spin++) {
+    signal?.throwIfAborted();
     const seen = attempt();
     if (seen === true) return true;
     if (remaining(deadline) === 0) return false;
-  }
-  // A pending Atomics.waitAsync does not keep Node's event loop alive, so a
-  // timer does for as long as we sleep. An abort notifies the word: our
-  // waiter then leaves V8's list at once instead of piling up until its
-  // timeout; other waiters on the word see a spurious wake-up and re-check.
-  const keepAlive = setInterval(() => {}, 2 ** 30);
-  const onAbort = () => Atomics.notify(cell, index);
-  signal?.addEventListener("abort", onAbort);
-  try {
-    for (;;) {
-      signal?.throwIfAborted();
-      const seen = attempt();
-      if (seen === true) return true;
-      const left = remaining(deadline);
-      if (left === 0) return false;
-      const result = Atomics.waitAsync(cell, index, seen, left);
-      if (result.async) await result.value;
-    }
-  } finally {
-    clearInterval(keepAlive);
-    signal?.removeEventListener("abort", onAbort);
+    if (spin >= SPIN_TRIES) await sleepAsync(cell, index, seen, deadline, signal, sliceMs);
   }
 }

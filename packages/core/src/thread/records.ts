@@ -1,0 +1,93 @@
+import { threadId } from "node:worker_threads";
+import { type Arena, homeArena } from "../memory/arena.js";
+import { BLOCK_HEADER_BYTES } from "../memory/layout.js";
+import { Block } from "../handle/block.js";
+import { KIND } from "../handle/kinds.js";
+import { releaseBlock } from "../handle/registry.js";
+import { coreState } from "../state.js";
+
+/**
+ * A thread record says whether a thread is still alive, so that waiters on a
+ * lock can tell that its owner died (the robust-futex idea). Payload words:
+ *
+ * ```
+ * 0 ALIVE        1 while the thread runs; the parent stores 0 when it sees the worker exit
+ * 1 THREAD_ID    the thread's threadId (0 until the child has started)
+ * 2 PARENT       offset of the parent's record in the same arena (0: a root thread)
+ * 3 PARENT_TID   the parent's threadId, to detect a parent record freed and reused
+ * ```
+ * A thread is alive while its record and every ancestor's record say so: a
+ * worker that dies takes its own workers with it, and their records are never
+ * marked by a parent that is gone. The parent frees a child's record after the
+ * child exits; a reader that finds the block freed, or reused by another
+ * thread (THREAD_ID differs), rightly concludes the thread is dead.
+ */
+const ALIVE = 0;
+const THREAD_ID = 1;
+const PARENT = 2;
+const PARENT_TID = 3;
+const WORDS = 4;
+
+/** This thread's record: where it is, and the threadId that must be in it. */
+export interface ThreadRecordRef {
+  arena: Arena;
+  offset: number;
+}
+
+function payloadIndex(offset: number): number {
+  return (offset + BLOCK_HEADER_BYTES) >>> 2;
+}
+
+/** The calling thread's record in its home arena; a root record on first use in the main thread. */
+export function currentThreadRecord(): ThreadRecordRef {
+  const state = coreState();
+  const arena = homeArena();
+  if (state.record?.arena !== arena) {
+    const offset = arena.allocate(KIND.ThreadRecord, WORDS * 4);
+    const w = payloadIndex(offset);
+    Atomics.store(arena.i32, w + THREAD_ID, threadId);
+    Atomics.store(arena.i32, w + ALIVE, 1);
+    state.record = { arena, offset };
+  }
+  return state.record;
+}
+
+/** Parent side: a record for a worker about to start (it fills in its threadId). */
+export function newChildRecord(): Block {
+  const parent = currentThreadRecord();
+  const offset = parent.arena.allocate(KIND.ThreadRecord, WORDS * 4);
+  const w = payloadIndex(offset);
+  const { i32 } = parent.arena;
+  i32[w + PARENT] = parent.offset;
+  i32[w + PARENT_TID] = threadId;
+  Atomics.store(i32, w + ALIVE, 1);
+  return new Block(parent.arena, offset);
+}
+
+/** Child side, at start-up: adopt the record the parent made. */
+export function adoptThreadRecord(arena: Arena, offset: number): void {
+  Atomics.store(arena.i32, payloadIndex(offset) + THREAD_ID, threadId);
+  coreState().record = { arena, offset };
+}
+
+/** Parent side, when the worker has exited: mark it dead, wake nobody (waiters poll), and free the record. */
+export function endChildRecord(record: Block): void {
+  Atomics.store(record.arena.i32, payloadIndex(record.offset) + ALIVE, 0);
+  releaseBlock(record.arena, record.offset);
+}
+
+/**
+ * Whether the thread `tid` whose record sits at `offset` of `arena` is still
+ * alive. Offset 0 means "no record known", taken as alive.
+ */
+export function isThreadAlive(arena: Arena, offset: number, tid: number): boolean {
+  const { i32 } = arena;
+  for (let depth = 0; offset !== 0 && depth < 256; depth++) {
+    if (arena.kindOf(offset) !== KIND.ThreadRecord) return false;
+    const w = payloadIndex(offset);
+    if (Atomics.load(i32, w + THREAD_ID) !== tid || Atomics.load(i32, w + ALIVE) === 0) return false;
+    tid = Atomics.load(i32, w + PARENT_TID);
+    offset = Atomics.load(i32, w + PARENT) >>> 0;
+  }
+  return true;
+}

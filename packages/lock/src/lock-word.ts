@@ -1,0 +1,92 @@
+import { threadId } from "node:worker_threads";
+import { currentThreadRecord, isThreadAlive, type Attempt, type Block } from "@multiproc/core";
+import { CONTENDED, COUNT, LOCK_WORDS, LOCKED, OWNER_RECORD, OWNER_TID, STATE, UNLOCKED } from "./layout.js";
+
+/** This thread as stored in OWNER_TID (threadId 0, the main thread, must not read as "none"). */
+export const SELF = threadId + 1;
+
+/** What the lock-word functions need of one lock, as seen from this thread. */
+export interface LockWord {
+  readonly block: Block;
+  readonly words: Int32Array;
+  /** This thread's liveness record in the lock's arena, or 0 when it lives in another arena. */
+  readonly record: number;
+  /** "Lock" or "RLock", for messages. */
+  readonly kind: string;
+}
+
+export function lockWord(block: Block, kind: string): LockWord {
+  const own = currentThreadRecord();
+  return { block, words: block.int32(0, LOCK_WORDS), record: own.arena === block.arena ? own.offset : 0, kind };
+}
+
+/** The uncontended path: one compare-exchange, then the owner words. */
+export function tryLock(lock: LockWord): boolean {
+  if (Atomics.compareExchange(lock.words, STATE, UNLOCKED, LOCKED) !== UNLOCKED) return false;
+  setOwner(lock);
+  return true;
+}
+
+/**
+ * The contended path as an Attempt for core's wait loops. It locks with
+ * CONTENDED: a thread that had to wait cannot know whether others sleep too,
+ * so the unlock that follows must notify (mutex3).
+ */
+export function lockAttempt(lock: LockWord): Attempt {
+  return () => {
+    if (Atomics.exchange(lock.words, STATE, CONTENDED) === UNLOCKED) {
+      setOwner(lock);
+      return true;
+    }
+    return takeOverFromDeadOwner(lock) ? true : CONTENDED;
+  };
+}
+
+/** Frees the lock and wakes one sleeper if there may be any. */
+export function unlock(lock: LockWord): void {
+  const { words } = lock;
+  words[OWNER_TID] = 0;
+  words[OWNER_RECORD] = 0;
+  words[COUNT] = 0;
+  if (Atomics.exchange(words, STATE, UNLOCKED) === CONTENDED) Atomics.notify(words, STATE, 1);
+}
+
+export function isLocked(lock: LockWord): boolean {
+  return Atomics.load(lock.words, STATE) !== UNLOCKED;
+}
+
+export function ownedByThisThread(lock: LockWord): boolean {
+  return Atomics.load(lock.words, OWNER_TID) === SELF && isLocked(lock);
+}
+
+function setOwner(lock: LockWord): void {
+  const { words } = lock;
+  words[OWNER_RECORD] = lock.record;
+  words[COUNT] = 1;
+  // Written last: another thread reading OWNER_TID then OWNER_RECORD sees a matching pair.
+  Atomics.store(words, OWNER_TID, SELF);
+}
+
+/**
+ * The robust-futex step: if the thread holding the lock has died (its parent
+ * saw it exit), the first waiter to notice takes the lock over, and a process
+ * warning says so: what the lock protected may be half-updated. The
+ * compare-exchange on OWNER_TID makes exactly one waiter the new owner.
+ * (A thread killed between its compare-exchange on STATE and its store of
+ * OWNER_TID leaves no owner to check: that window is a few instructions.)
+ */
+function takeOverFromDeadOwner(lock: LockWord): boolean {
+  const { words, block } = lock;
+  const owner = Atomics.load(words, OWNER_TID);
+  const record = Atomics.load(words, OWNER_RECORD) >>> 0;
+  if (owner === 0 || record === 0 || owner === SELF || isThreadAlive(block.arena, record, owner - 1)) return false;
+  if (Atomics.compareExchange(words, OWNER_TID, owner, SELF) !== owner) return false;
+  Atomics.store(words, STATE, CONTENDED);
+  setOwner(lock);
+  process.emitWarning(
+    `A ${lock.kind} was held by thread ${owner - 1}, which died without releasing it; thread ${threadId} took it over. ` +
+      "The state it protected may be inconsistent.",
+    { code: "MULTIPROC_ABANDONED_LOCK" },
+  );
+  return true;
+}
