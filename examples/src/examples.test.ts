@@ -21,4 +21,9 @@ describe("examples", () => {
       "exit code 1: RangeError: n must be positive\nstill alive after join(100): true\nafter terminate(): exit code -15\n",
     );
   });
+
+  it("lock-append.mjs keeps each process's lines together", async () => {
+    const out = await run("./lock-append.mjs");
+    expect(out).toContain("36 lines from 4 processes; every 3-line block intact: true");
+  });
 });

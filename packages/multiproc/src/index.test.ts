@@ -1,12 +1,15 @@
 import { createRequire } from "node:module";
 import { describe, expect, it } from "vitest";
 import * as core from "@multiproc/core";
+import * as event from "@multiproc/event";
+import * as lock from "@multiproc/lock";
 import * as processPackage from "@multiproc/process";
+import * as semaphore from "@multiproc/semaphore";
 import * as umbrella from "multiproc";
 
 describe("multiproc", () => {
   it("re-exports every export of every package", () => {
-    for (const pkg of [core, processPackage]) {
+    for (const pkg of [core, event, lock, processPackage, semaphore]) {
       for (const [name, value] of Object.entries(pkg)) expect(umbrella[name as keyof typeof umbrella], name).toBe(value);
     }
   });

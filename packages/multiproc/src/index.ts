@@ -1,3 +1,6 @@
 // The umbrella: everything multiproc exports, from one import.
 export * from "@multiproc/core";
+export * from "@multiproc/event";
+export * from "@multiproc/lock";
 export * from "@multiproc/process";
+export * from "@multiproc/semaphore";

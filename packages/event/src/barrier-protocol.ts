@@ -1,0 +1,118 @@
+import { lockMutex, remaining, unlockMutex, type SleepResult } from "@multiproc/core";
+import { BrokenBarrierError } from "./errors.js";
+import { BROKEN, COUNT, DRAINING, FILLING, MUTEX, PARTIES, RELEASING, RESETTING, SEQ, STATE } from "./layout.js";
+
+/** What the protocol asks its driver to do: sleep on SEQ, or run the action. */
+export type Step = { kind: "sleep"; seq: number; deadline: number } | { kind: "action" };
+
+/**
+ * Barrier.wait() once, for the sync and the async driver alike: Python's
+ * threading.Barrier (enter, release or wait, exit) over the words of
+ * layout.ts. Every word is read and written holding MUTEX, which is let go
+ * around each sleep and around the action. The driver resumes a sleep with
+ * its result, and throws into the generator what the sleep or the action
+ * threw (an abort's reason, the action's error).
+ */
+export function* waitProtocol(words: Int32Array, deadline: number): Generator<Step, number, SleepResult | undefined> {
+  lockMutex(words, MUTEX);
+  try {
+    // Wait for the previous generation to finish leaving.
+    while (words[STATE] === RELEASING || words[STATE] === DRAINING || words[STATE] === RESETTING) {
+      yield* sleep(words, Infinity);
+    }
+    if (words[STATE] === BROKEN) throw new BrokenBarrierError();
+    const index = words[COUNT]!;
+    words[COUNT] = index + 1;
+    try {
+      if (index + 1 === words[PARTIES]) {
+        yield* release(words);
+      } else {
+        yield* waitForRelease(words, deadline);
+      }
+      return index;
+    } finally {
+      leave(words);
+    }
+  } finally {
+    unlockMutex(words, MUTEX);
+  }
+}
+
+/** The last party: run the action outside the mutex, then let everyone go. */
+function* release(words: Int32Array): Generator<Step, void, SleepResult | undefined> {
+  words[STATE] = RELEASING;
+  unlockMutex(words, MUTEX);
+  let failure: { error: unknown } | undefined;
+  try {
+    yield { kind: "action" };
+  } catch (error) {
+    failure = { error };
+  } finally {
+    lockMutex(words, MUTEX);
+  }
+  if (failure) {
+    breakBarrier(words);
+    throw failure.error;
+  }
+  if (words[STATE] !== RELEASING) throw new BrokenBarrierError("The barrier was reset or aborted while its action ran");
+  words[STATE] = DRAINING;
+  wakeAll(words);
+}
+
+/** Any other party: sleep until released; a timeout or an abort breaks the barrier for all. */
+function* waitForRelease(words: Int32Array, deadline: number): Generator<Step, void, SleepResult | undefined> {
+  try {
+    while (words[STATE] === FILLING || words[STATE] === RELEASING) {
+      yield* sleep(words, deadline);
+      if ((words[STATE] === FILLING || words[STATE] === RELEASING) && remaining(deadline) === 0) {
+        breakBarrier(words);
+        throw new BrokenBarrierError("The barrier timed out and is now broken");
+      }
+    }
+  } catch (error) {
+    if (!(error instanceof BrokenBarrierError)) breakBarrier(words);
+    throw error;
+  }
+  if (words[STATE] === BROKEN || words[STATE] === RESETTING) throw new BrokenBarrierError();
+}
+
+/** On the way out: the last to leave a drained or reset generation starts the next one. */
+function leave(words: Int32Array): void {
+  const count = words[COUNT]! - 1;
+  words[COUNT] = count;
+  if (count === 0 && (words[STATE] === RESETTING || words[STATE] === DRAINING)) {
+    words[STATE] = FILLING;
+    wakeAll(words);
+  }
+}
+
+function* sleep(words: Int32Array, deadline: number): Generator<Step, SleepResult | undefined, SleepResult | undefined> {
+  // Read before letting go of the mutex: any change after that bumps SEQ, so the sleep cannot miss it.
+  const seq = Atomics.load(words, SEQ);
+  unlockMutex(words, MUTEX);
+  try {
+    return yield { kind: "sleep", seq, deadline };
+  } finally {
+    lockMutex(words, MUTEX);
+  }
+}
+
+export function breakBarrier(words: Int32Array): void {
+  words[STATE] = BROKEN;
+  wakeAll(words);
+}
+
+/** Python's reset(), holding the mutex: waiters get BrokenBarrierError, then the barrier is as new. */
+export function resetBarrier(words: Int32Array): void {
+  if (words[COUNT]! > 0) {
+    if (words[STATE] === FILLING || words[STATE] === RELEASING || words[STATE] === BROKEN) words[STATE] = RESETTING;
+  } else {
+    words[STATE] = FILLING;
+  }
+  wakeAll(words);
+}
+
+export function wakeAll(words: Int32Array): void {
+  Atomics.add(words, SEQ, 1);
+  Atomics.notify(words, SEQ);
+}

@@ -1,0 +1,207 @@
+import {
+  callTask,
+  checkWaitOptions,
+  claimBlock,
+  compileSource,
+  decode,
+  describe,
+  deadlineOf,
+  encode,
+  KIND,
+  lockMutex,
+  resolveTask,
+  SHAREABLE,
+  sleepAsync,
+  sleepSync,
+  toTaskSpec,
+  unlockMutex,
+  ValueError,
+  type Block,
+  type Shareable,
+  type SleepResult,
+  type TaskLike,
+  type TaskSpec,
+  type WaitOptions,
+} from "@multiproc/core";
+import { breakBarrier, resetBarrier, waitProtocol, type Step } from "./barrier-protocol.js";
+import { ACTION_AT, ACTION_LEN, BROKEN, COUNT, FILLING, MUTEX, PARTIES, SEQ, STATE, TIMEOUT_BYTE } from "./layout.js";
+
+export interface BarrierOptions {
+  /** Runs once per generation, on the thread that arrives last, before the others are released. */
+  action?: TaskLike<() => unknown> | undefined;
+  /** Default timeout of `wait()` in milliseconds. */
+  timeout?: number | undefined;
+}
+
+type AnyFunction = (...args: unknown[]) => unknown;
+
+/** How a driver resumes the protocol after performing a step. */
+type Resume = { ok: true; value: SleepResult | undefined } | { ok: false; thrown: unknown };
+
+/**
+ * A rendezvous for a fixed number of threads, as Python's
+ * `multiprocessing.Barrier`: each `wait()` blocks until `parties` threads
+ * have called it, then all go on, each with a distinct index 0..parties-1.
+ *
+ * @example
+ * ```ts
+ * const barrier = new Barrier(3, { action: () => console.log("all here") });
+ * const index = await barrier.wait();
+ * ```
+ */
+export class Barrier implements Shareable {
+  readonly #block: Block;
+  readonly #words: Int32Array;
+  readonly #timeout: number;
+  readonly #spec: TaskSpec | undefined;
+  /** The action as a function, once known in this thread (the original where it was created). */
+  #action: AnyFunction | undefined;
+  #loading: Promise<AnyFunction> | undefined;
+
+  constructor(parties: number, options: BarrierOptions = {}) {
+    if (typeof parties !== "number") throw new TypeError(`Expected \`parties\` to be an integer, got ${describe(parties)}`);
+    if (!Number.isInteger(parties) || parties < 1 || parties > 2 ** 31 - 1) {
+      throw new ValueError(`Expected \`parties\` to be a positive integer, got ${parties}`);
+    }
+    if (typeof options !== "object" || options === null) {
+      throw new TypeError(`Expected Barrier options to be an object like { action, timeout }, got ${describe(options)}`);
+    }
+    deadlineOf(options.timeout);
+    const spec = options.action === undefined ? undefined : toTaskSpec(options.action, "action");
+    const specBytes = spec ? encode(spec) : new Uint8Array(0);
+    const { block, revived } = claimBlock(this, KIND.Barrier, ACTION_AT + specBytes.byteLength);
+    this.#block = block;
+    this.#words = block.int32(0, ACTION_AT / 4);
+    const timeoutCell = new Float64Array(block.arena.buffer, block.payloadOffset + TIMEOUT_BYTE, 1);
+    if (revived) {
+      const length = this.#words[ACTION_LEN]!;
+      this.#spec = length > 0 ? (decode(block.bytes(ACTION_AT, length)) as TaskSpec) : undefined;
+      this.#timeout = timeoutCell[0]!;
+      if (this.#spec?.by === "source") this.#action = compileSource(this.#spec.source);
+      // A module action starts loading now, so that it is likely ready when this thread arrives last.
+      else if (this.#spec) this.#load().catch(() => {});
+    } else {
+      this.#words[PARTIES] = parties;
+      this.#words[ACTION_LEN] = specBytes.byteLength;
+      block.bytes(ACTION_AT, specBytes.byteLength).set(specBytes);
+      timeoutCell[0] = options.timeout ?? Infinity;
+      this.#spec = spec;
+      this.#timeout = options.timeout ?? Infinity;
+      if (typeof options.action === "function") this.#action = options.action as AnyFunction;
+    }
+  }
+
+  get parties(): number {
+    return Atomics.load(this.#words, PARTIES);
+  }
+
+  /** Threads waiting in the current generation. */
+  get nWaiting(): number {
+    return Atomics.load(this.#words, STATE) === FILLING ? Atomics.load(this.#words, COUNT) : 0;
+  }
+
+  get broken(): boolean {
+    return Atomics.load(this.#words, STATE) === BROKEN;
+  }
+
+  /**
+   * Waits until `parties` threads have called wait(); resolves with this
+   * thread's index. Rejects with BrokenBarrierError if the barrier is or
+   * becomes broken (abort, reset, or any waiter's timeout, which breaks it
+   * for all); with the action's error on the thread that ran it; and with
+   * `signal.reason` on abort, which breaks the barrier for the others.
+   */
+  async wait(options?: WaitOptions): Promise<number> {
+    const { deadline, signal } = this.#options(options);
+    const protocol = waitProtocol(this.#words, deadline);
+    let resume: Resume = { ok: true, value: undefined };
+    for (;;) {
+      const step: IteratorResult<Step, number> = resume.ok ? protocol.next(resume.value) : protocol.throw(resume.thrown);
+      if (step.done) return step.value;
+      try {
+        resume = { ok: true, value: await this.#performAsync(step.value, signal) };
+      } catch (thrown) {
+        resume = { ok: false, thrown };
+      }
+    }
+  }
+
+  /** `wait()` that blocks this thread. An action that returns a Promise needs `wait()`. */
+  waitSync(options?: WaitOptions): number {
+    const { deadline } = this.#options(options);
+    const protocol = waitProtocol(this.#words, deadline);
+    let resume: Resume = { ok: true, value: undefined };
+    for (;;) {
+      const step: IteratorResult<Step, number> = resume.ok ? protocol.next(resume.value) : protocol.throw(resume.thrown);
+      if (step.done) return step.value;
+      try {
+        resume = { ok: true, value: this.#performSync(step.value) };
+      } catch (thrown) {
+        resume = { ok: false, thrown };
+      }
+    }
+  }
+
+  /** Puts the barrier back to its initial state; threads waiting now get BrokenBarrierError. */
+  reset(): void {
+    lockMutex(this.#words, MUTEX);
+    try {
+      resetBarrier(this.#words);
+    } finally {
+      unlockMutex(this.#words, MUTEX);
+    }
+  }
+
+  /** Breaks the barrier: waiting and future wait() calls get BrokenBarrierError until reset(). */
+  abort(): void {
+    lockMutex(this.#words, MUTEX);
+    try {
+      breakBarrier(this.#words);
+    } finally {
+      unlockMutex(this.#words, MUTEX);
+    }
+  }
+
+  [SHAREABLE](): Block {
+    return this.#block;
+  }
+
+  #options(options: WaitOptions | undefined): { deadline: number; signal: AbortSignal | undefined } {
+    if (options !== undefined && (typeof options !== "object" || options === null)) checkWaitOptions(options);
+    return checkWaitOptions({ timeout: options?.timeout ?? this.#timeout, signal: options?.signal });
+  }
+
+  async #performAsync(step: Step, signal: AbortSignal | undefined): Promise<SleepResult | undefined> {
+    if (step.kind === "sleep") {
+      const result = await sleepAsync(this.#words, SEQ, step.seq, step.deadline, signal);
+      signal?.throwIfAborted();
+      return result;
+    }
+    if (!this.#spec) return undefined;
+    const action = this.#action ?? (await this.#load());
+    await callTask(this.#spec, action, []);
+    return undefined;
+  }
+
+  #performSync(step: Step): SleepResult | undefined {
+    if (step.kind === "sleep") return sleepSync(this.#words, SEQ, step.seq, step.deadline);
+    if (!this.#spec) return undefined;
+    if (!this.#action) {
+      throw new Error(
+        `The Barrier action (${this.#spec.by === "ref" ? this.#spec.url : "by value"}) has not finished loading in this thread, ` +
+          "so waitSync() cannot run it: use wait(), or import the action's module in this thread first.",
+      );
+    }
+    const result = this.#action();
+    if (typeof (result as PromiseLike<unknown> | undefined)?.then === "function") {
+      throw new TypeError("The Barrier action returned a Promise, which waitSync() cannot wait for: use wait()");
+    }
+    return undefined;
+  }
+
+  #load(): Promise<AnyFunction> {
+    this.#loading ??= resolveTask(this.#spec!).then((fn) => (this.#action = fn));
+    return this.#loading;
+  }
+}
+
