@@ -26,4 +26,16 @@ describe("examples", () => {
     const out = await run("./lock-append.mjs");
     expect(out).toContain("36 lines from 4 processes; every 3-line block intact: true");
   });
+
+  it("semaphore-slots.mjs never has more than two processes inside", async () => {
+    const out = await run("./semaphore-slots.mjs");
+    expect(out).toMatch(/6 processes used 2 slots; at most [12] inside at once; slots free again: 2/);
+  });
+
+  it("barrier-phases.mjs keeps three processes in step", async () => {
+    const out = await run("./barrier-phases.mjs");
+    expect(out.match(/-- all 3 done with a phase --/g)).toHaveLength(3);
+    expect(out.match(/phase \d passed/g)).toHaveLength(3);
+    expect(out).toContain("done: 3 phases, exit codes 0 0 0");
+  });
 });

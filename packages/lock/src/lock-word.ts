@@ -12,12 +12,18 @@ export interface LockWord {
   /** This thread's liveness record in the lock's arena, or 0 when it lives in another arena. */
   readonly record: number;
   /** "Lock" or "RLock", for messages. */
-  readonly kind: string;
+  readonly kind: "Lock" | "RLock";
+  /** RLock: keeps its depth in COUNT. */
+  readonly counted: boolean;
+  /** The contended path, made once per instance (see lockAttempt). */
+  readonly attempt: Attempt;
 }
 
-export function lockWord(block: Block, kind: string): LockWord {
+export function lockWord(block: Block, kind: "Lock" | "RLock"): LockWord {
   const own = currentThreadRecord();
-  return { block, words: block.int32(0, LOCK_WORDS), record: own.arena === block.arena ? own.offset : 0, kind };
+  const record = own.arena === block.arena ? own.offset : 0;
+  const lock = { block, words: block.int32(0, LOCK_WORDS), record, kind, counted: kind === "RLock" } as LockWord;
+  return Object.assign(lock, { attempt: lockAttempt(lock) });
 }
 
 /** The uncontended path: one compare-exchange, then the owner words. */
@@ -28,12 +34,16 @@ export function tryLock(lock: LockWord): boolean {
 }
 
 /**
- * The contended path as an Attempt for core's wait loops. It locks with
- * CONTENDED: a thread that had to wait cannot know whether others sleep too,
- * so the unlock that follows must notify (mutex3).
+ * The contended path as an Attempt for core's wait loops. While spinning it
+ * only tries UNLOCKED -> LOCKED, so a short wait costs the holder's unlock no
+ * notify. Before sleeping it marks the word CONTENDED (and takes the lock if
+ * that exchange finds it free): a thread that sleeps cannot know whether
+ * others sleep too, so the unlock that follows must notify (mutex3). Only
+ * then, once per sleep slice, does it look for a dead owner.
  */
-export function lockAttempt(lock: LockWord): Attempt {
-  return () => {
+function lockAttempt(lock: LockWord): Attempt {
+  return (beforeSleep) => {
+    if (!beforeSleep) return tryLock(lock) || LOCKED;
     if (Atomics.exchange(lock.words, STATE, CONTENDED) === UNLOCKED) {
       setOwner(lock);
       return true;
@@ -42,12 +52,11 @@ export function lockAttempt(lock: LockWord): Attempt {
   };
 }
 
-/** Frees the lock and wakes one sleeper if there may be any. */
+/** Frees the lock and wakes one sleeper if there may be any. (COUNT is RLock's, set on every acquire.) */
 export function unlock(lock: LockWord): void {
   const { words } = lock;
   words[OWNER_TID] = 0;
   words[OWNER_RECORD] = 0;
-  words[COUNT] = 0;
   if (Atomics.exchange(words, STATE, UNLOCKED) === CONTENDED) Atomics.notify(words, STATE, 1);
 }
 
@@ -59,12 +68,17 @@ export function ownedByThisThread(lock: LockWord): boolean {
   return Atomics.load(lock.words, OWNER_TID) === SELF && isLocked(lock);
 }
 
+/**
+ * Plain stores: the compare-exchange or exchange that took the lock already
+ * ordered them after the previous owner's unlock, which cleared both words.
+ * A dead-owner check racing with them sees 0 in one of the two and does
+ * nothing, and its compare-exchange on OWNER_TID settles any remaining race.
+ */
 function setOwner(lock: LockWord): void {
   const { words } = lock;
   words[OWNER_RECORD] = lock.record;
-  words[COUNT] = 1;
-  // Written last: another thread reading OWNER_TID then OWNER_RECORD sees a matching pair.
-  Atomics.store(words, OWNER_TID, SELF);
+  words[OWNER_TID] = SELF;
+  if (lock.counted) words[COUNT] = 1;
 }
 
 /**

@@ -14,7 +14,7 @@ import {
 } from "@multiproc/core";
 import { CONDITION_HOOKS, type ConditionHooks } from "./hooks.js";
 import { LOCK_WORDS, OWNER_CHECK_MS, STATE } from "./layout.js";
-import { isLocked, lockAttempt, lockWord, ownedByThisThread, tryLock, unlock, type LockWord } from "./lock-word.js";
+import { isLocked, lockWord, ownedByThisThread, tryLock, unlock, type LockWord } from "./lock-word.js";
 
 /**
  * A mutual-exclusion lock shared by every thread it reaches, as Python's
@@ -43,14 +43,14 @@ export class Lock implements Shareable {
   async acquire(options?: WaitOptions): Promise<boolean> {
     if (options !== undefined) checkWaitOptions(options);
     if (tryLock(this.#lock)) return true;
-    return waitAsync(this.#lock.words, STATE, lockAttempt(this.#lock), options, OWNER_CHECK_MS);
+    return waitAsync(this.#lock.words, STATE, this.#lock.attempt, options, OWNER_CHECK_MS);
   }
 
   /** `acquire()` that blocks this thread while it waits. */
   acquireSync(options?: WaitOptions): boolean {
     if (options !== undefined) checkWaitOptions(options);
     if (tryLock(this.#lock)) return true;
-    return waitSync(this.#lock.words, STATE, lockAttempt(this.#lock), options, OWNER_CHECK_MS);
+    return waitSync(this.#lock.words, STATE, this.#lock.attempt, options, OWNER_CHECK_MS);
   }
 
   /** Takes the lock if it is free; never waits. */

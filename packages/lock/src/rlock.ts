@@ -14,7 +14,7 @@ import {
 } from "@multiproc/core";
 import { CONDITION_HOOKS, type ConditionHooks } from "./hooks.js";
 import { COUNT, LOCK_WORDS, OWNER_CHECK_MS, STATE } from "./layout.js";
-import { isLocked, lockAttempt, lockWord, ownedByThisThread, tryLock, unlock, type LockWord } from "./lock-word.js";
+import { isLocked, lockWord, ownedByThisThread, tryLock, unlock, type LockWord } from "./lock-word.js";
 
 /**
  * A re-entrant lock, as Python's `multiprocessing.RLock`: owned by the thread
@@ -38,13 +38,13 @@ export class RLock implements Shareable {
   async acquire(options?: WaitOptions): Promise<boolean> {
     if (options !== undefined) checkWaitOptions(options);
     if (this.#reenter() || tryLock(this.#lock)) return true;
-    return waitAsync(this.#lock.words, STATE, lockAttempt(this.#lock), options, OWNER_CHECK_MS);
+    return waitAsync(this.#lock.words, STATE, this.#lock.attempt, options, OWNER_CHECK_MS);
   }
 
   acquireSync(options?: WaitOptions): boolean {
     if (options !== undefined) checkWaitOptions(options);
     if (this.#reenter() || tryLock(this.#lock)) return true;
-    return waitSync(this.#lock.words, STATE, lockAttempt(this.#lock), options, OWNER_CHECK_MS);
+    return waitSync(this.#lock.words, STATE, this.#lock.attempt, options, OWNER_CHECK_MS);
   }
 
   tryAcquire(): boolean {

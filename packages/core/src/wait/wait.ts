@@ -5,8 +5,11 @@ import { checkWaitOptions, remaining, type WaitOptions } from "./options.js";
  * A number: not yet; sleep while `cell[index]` still holds that value. Every
  * state change that could make the next try succeed must change that word
  * and then notify it, so a wake-up is never lost between a try and a sleep.
+ * `beforeSleep` is false while the loop only spins (a failed try is simply
+ * repeated) and true when a failure will be followed by a sleep: a lock marks
+ * itself contended only then, so a short spin costs its holder no notify.
  */
-export type Attempt = () => true | number;
+export type Attempt = (beforeSleep: boolean) => true | number;
 
 /** How one sleep ended, as `Atomics.wait` says it. */
 export type SleepResult = "ok" | "not-equal" | "timed-out";
@@ -59,10 +62,11 @@ export async function sleepAsync(
 export function waitSync(cell: Int32Array, index: number, attempt: Attempt, options?: WaitOptions, sliceMs = Infinity): boolean {
   const { deadline } = checkWaitOptions(options);
   for (let spin = 0; ; spin++) {
-    const seen = attempt();
+    const beforeSleep = spin >= SPIN_TRIES;
+    const seen = attempt(beforeSleep);
     if (seen === true) return true;
     if (remaining(deadline) === 0) return false;
-    if (spin >= SPIN_TRIES) sleepSync(cell, index, seen, deadline, sliceMs);
+    if (beforeSleep) sleepSync(cell, index, seen, deadline, sliceMs);
   }
 }
 
@@ -75,9 +79,10 @@ export async function waitAsync(cell: Int32Array, index: number, attempt: Attemp
   const { deadline, signal } = checkWaitOptions(options);
   for (let spin = 0; ; spin++) {
     signal?.throwIfAborted();
-    const seen = attempt();
+    const beforeSleep = spin >= SPIN_TRIES;
+    const seen = attempt(beforeSleep);
     if (seen === true) return true;
     if (remaining(deadline) === 0) return false;
-    if (spin >= SPIN_TRIES) await sleepAsync(cell, index, seen, deadline, signal, sliceMs);
+    if (beforeSleep) await sleepAsync(cell, index, seen, deadline, signal, sliceMs);
   }
 }
