@@ -52,20 +52,31 @@ function lockAttempt(lock: LockWord): Attempt {
   };
 }
 
-/** Frees the lock and wakes one sleeper if there may be any. (COUNT is RLock's, set on every acquire.) */
-export function unlock(lock: LockWord): void {
+/**
+ * Frees the lock and wakes one sleeper if there may be any; returns false if
+ * it was not locked (the owner words it cleared were 0 already then). COUNT
+ * is RLock's, set on every acquire.
+ */
+export function unlock(lock: LockWord): boolean {
   const { words } = lock;
   words[OWNER_TID] = 0;
   words[OWNER_RECORD] = 0;
-  if (Atomics.exchange(words, STATE, UNLOCKED) === CONTENDED) Atomics.notify(words, STATE, 1);
+  const before = Atomics.exchange(words, STATE, UNLOCKED);
+  if (before === CONTENDED) Atomics.notify(words, STATE, 1);
+  return before !== UNLOCKED;
 }
 
 export function isLocked(lock: LockWord): boolean {
   return Atomics.load(lock.words, STATE) !== UNLOCKED;
 }
 
+/**
+ * A plain read is enough: only this thread ever writes SELF into OWNER_TID,
+ * and it clears it before releasing STATE, so it reads back its own writes.
+ * (Another thread takes a lock over only from an owner that is dead.)
+ */
 export function ownedByThisThread(lock: LockWord): boolean {
-  return Atomics.load(lock.words, OWNER_TID) === SELF && isLocked(lock);
+  return lock.words[OWNER_TID] === SELF;
 }
 
 /**

@@ -60,8 +60,7 @@ export class Lock implements Shareable {
 
   /** Frees the lock, from any thread. Throws ValueError if it is not locked. */
   release(): void {
-    if (!isLocked(this.#lock)) throw new ValueError("Cannot release an unlocked Lock");
-    unlock(this.#lock);
+    if (!unlock(this.#lock)) throw new ValueError("Cannot release an unlocked Lock");
   }
 
   locked(): boolean {

@@ -4,6 +4,42 @@ import { Lock, lockMutex, task, unlockMutex } from "multiproc";
 import { pythonSkip, runPython } from "../python.mjs";
 import { runWorkers } from "../workers.mjs";
 
+// Each loop is its own top-level function, called with the same argument
+// shapes every time, so V8 optimizes each the same way (loops written inline
+// in the contender objects measured 30% slower than the same code here).
+function syncLoop(lock, n) {
+  for (let i = 0; i < n; i++) {
+    lock.acquireSync();
+    lock.release();
+  }
+}
+
+async function asyncLoop(lock, n) {
+  for (let i = 0; i < n; i++) {
+    await lock.acquire();
+    lock.release();
+  }
+}
+
+function rawLoop(words, n) {
+  for (let i = 0; i < n; i++) {
+    lockMutex(words, 0);
+    unlockMutex(words, 0);
+  }
+}
+
+function timed(n, loop, subject) {
+  const t = performance.now();
+  loop(subject, n);
+  return { ops: n, ms: performance.now() - t };
+}
+
+async function timedAsync(n, loop, subject) {
+  const t = performance.now();
+  await loop(subject, n);
+  return { ops: n, ms: performance.now() - t };
+}
+
 const COUNTER = task(new URL("../workers/lock-counter.mjs", import.meta.url), "count");
 
 /** @type {import("../harness.mjs").Workload[]} */
@@ -14,43 +50,9 @@ export const workloads = [
     unit: "ops/s",
     size: 5_000_000,
     contenders: [
-      {
-        name: "multiproc Lock acquireSync/release",
-        run(n) {
-          const lock = new Lock();
-          const t = performance.now();
-          for (let i = 0; i < n; i++) {
-            lock.acquireSync();
-            lock.release();
-          }
-          return { ops: n, ms: performance.now() - t };
-        },
-      },
-      {
-        name: "multiproc Lock await acquire/release",
-        async run(n) {
-          const lock = new Lock();
-          const t = performance.now();
-          for (let i = 0; i < n; i++) {
-            await lock.acquire();
-            lock.release();
-          }
-          return { ops: n, ms: performance.now() - t };
-        },
-      },
-      {
-        name: "raw Atomics futex lock",
-        peer: true,
-        run(n) {
-          const words = new Int32Array(new SharedArrayBuffer(4));
-          const t = performance.now();
-          for (let i = 0; i < n; i++) {
-            lockMutex(words, 0);
-            unlockMutex(words, 0);
-          }
-          return { ops: n, ms: performance.now() - t };
-        },
-      },
+      { name: "multiproc Lock acquireSync/release", run: (n) => timed(n, syncLoop, new Lock()) },
+      { name: "multiproc Lock await acquire/release", run: async (n) => timedAsync(n, asyncLoop, new Lock()) },
+      { name: "raw Atomics futex lock", peer: true, run: (n) => timed(n, rawLoop, new Int32Array(new SharedArrayBuffer(4))) },
       {
         name: "Python multiprocessing.Lock",
         peer: true,
