@@ -58,7 +58,7 @@ export class Condition implements Shareable {
       storeBlock(this.#words, LOCK_REF, this.#lock[SHAREABLE]());
       this.#words[LOCK_KIND] = this.#lock instanceof Lock ? KIND.Lock : KIND.RLock;
     }
-    this.#hooks = this.#lock[CONDITION_HOOKS];
+    this.#hooks = this.#lock[CONDITION_HOOKS]();
   }
 
   acquire(options?: WaitOptions): Promise<boolean> {

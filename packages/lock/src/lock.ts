@@ -1,20 +1,7 @@
-import {
-  checkWaitOptions,
-  claimBlock,
-  KIND,
-  SHAREABLE,
-  ValueError,
-  waitAsync,
-  waitSync,
-  withAcquired,
-  withAcquiredSync,
-  type Block,
-  type Shareable,
-  type WaitOptions,
-} from "@multiproc/core";
+import { KIND, ValueError } from "@multiproc/core";
+import { BaseLock } from "./base-lock.js";
 import { CONDITION_HOOKS, type ConditionHooks } from "./hooks.js";
-import { LOCK_WORDS, OWNER_CHECK_MS, STATE } from "./layout.js";
-import { isLocked, lockWord, ownedByThisThread, tryLock, unlock, type LockWord } from "./lock-word.js";
+import { ownedByThisThread, unlock } from "./lock-word.js";
 
 /**
  * A mutual-exclusion lock shared by every thread it reaches, as Python's
@@ -29,60 +16,19 @@ import { isLocked, lockWord, ownedByThisThread, tryLock, unlock, type LockWord }
  * });
  * ```
  */
-export class Lock implements Shareable {
-  #lock: LockWord;
-
+export class Lock extends BaseLock {
   constructor() {
-    this.#lock = lockWord(claimBlock(this, KIND.Lock, LOCK_WORDS * 4).block, "Lock");
-  }
-
-  /**
-   * Waits until the lock is free and takes it. Resolves true, or false when
-   * `timeout` passed first; rejects with `signal.reason` on abort.
-   */
-  async acquire(options?: WaitOptions): Promise<boolean> {
-    if (options !== undefined) checkWaitOptions(options);
-    if (tryLock(this.#lock)) return true;
-    return waitAsync(this.#lock.words, STATE, this.#lock.attempt, options, OWNER_CHECK_MS);
-  }
-
-  /** `acquire()` that blocks this thread while it waits. */
-  acquireSync(options?: WaitOptions): boolean {
-    if (options !== undefined) checkWaitOptions(options);
-    if (tryLock(this.#lock)) return true;
-    return waitSync(this.#lock.words, STATE, this.#lock.attempt, options, OWNER_CHECK_MS);
-  }
-
-  /** Takes the lock if it is free; never waits. */
-  tryAcquire(): boolean {
-    return tryLock(this.#lock);
+    super("Lock", KIND.Lock);
   }
 
   /** Frees the lock, from any thread. Throws ValueError if it is not locked. */
   release(): void {
-    if (!unlock(this.#lock)) throw new ValueError("Cannot release an unlocked Lock");
+    if (!unlock(this.word)) throw new ValueError("Cannot release an unlocked Lock");
   }
 
-  locked(): boolean {
-    return isLocked(this.#lock);
-  }
-
-  /** Runs `fn` holding the lock, and always releases it. */
-  withLock<T>(fn: () => T | Promise<T>): Promise<T> {
-    return withAcquired(() => this.acquire(), () => this.release(), fn);
-  }
-
-  withLockSync<T>(fn: () => T): T {
-    return withAcquiredSync(() => this.acquireSync(), () => this.release(), fn);
-  }
-
-  [SHAREABLE](): Block {
-    return this.#lock.block;
-  }
-
-  get [CONDITION_HOOKS](): ConditionHooks {
+  [CONDITION_HOOKS](): ConditionHooks {
     return {
-      isOwned: () => ownedByThisThread(this.#lock),
+      isOwned: () => ownedByThisThread(this.word),
       releaseSave: () => {
         this.release();
         return 1;
@@ -92,7 +38,7 @@ export class Lock implements Shareable {
     };
   }
 
-  [Symbol.for("nodejs.util.inspect.custom")](): string {
-    return `Lock { locked: ${this.locked()} }`;
+  protected reenter(): boolean {
+    return false;
   }
 }

@@ -1,20 +1,8 @@
-import {
-  checkWaitOptions,
-  claimBlock,
-  KIND,
-  SHAREABLE,
-  ValueError,
-  waitAsync,
-  waitSync,
-  withAcquired,
-  withAcquiredSync,
-  type Block,
-  type Shareable,
-  type WaitOptions,
-} from "@multiproc/core";
+import { KIND, ValueError } from "@multiproc/core";
+import { BaseLock } from "./base-lock.js";
 import { CONDITION_HOOKS, type ConditionHooks } from "./hooks.js";
-import { COUNT, LOCK_WORDS, OWNER_CHECK_MS, STATE } from "./layout.js";
-import { isLocked, lockWord, ownedByThisThread, tryLock, unlock, type LockWord } from "./lock-word.js";
+import { COUNT } from "./layout.js";
+import { ownedByThisThread, unlock } from "./lock-word.js";
 
 /**
  * A re-entrant lock, as Python's `multiprocessing.RLock`: owned by the thread
@@ -27,60 +15,25 @@ import { isLocked, lockWord, ownedByThisThread, tryLock, unlock, type LockWord }
  * rlock.withLockSync(() => rlock.withLockSync(() => "nested is fine"));
  * ```
  */
-export class RLock implements Shareable {
-  #lock: LockWord;
-
+export class RLock extends BaseLock {
   constructor() {
-    this.#lock = lockWord(claimBlock(this, KIND.RLock, LOCK_WORDS * 4).block, "RLock");
-  }
-
-  /** Re-enters at once if this thread holds it; else waits like `Lock.acquire()`. */
-  async acquire(options?: WaitOptions): Promise<boolean> {
-    if (options !== undefined) checkWaitOptions(options);
-    if (this.#reenter() || tryLock(this.#lock)) return true;
-    return waitAsync(this.#lock.words, STATE, this.#lock.attempt, options, OWNER_CHECK_MS);
-  }
-
-  acquireSync(options?: WaitOptions): boolean {
-    if (options !== undefined) checkWaitOptions(options);
-    if (this.#reenter() || tryLock(this.#lock)) return true;
-    return waitSync(this.#lock.words, STATE, this.#lock.attempt, options, OWNER_CHECK_MS);
-  }
-
-  tryAcquire(): boolean {
-    return this.#reenter() || tryLock(this.#lock);
+    super("RLock", KIND.RLock);
   }
 
   /** Undoes one acquire. Throws ValueError if this thread does not hold it. */
   release(): void {
-    if (!ownedByThisThread(this.#lock)) throw new ValueError("Cannot release an RLock that this thread does not hold");
-    const words = this.#lock.words;
-    if (--words[COUNT]! === 0) unlock(this.#lock);
+    if (!ownedByThisThread(this.word)) throw new ValueError("Cannot release an RLock that this thread does not hold");
+    const words = this.word.words;
+    if (--words[COUNT]! === 0) unlock(this.word);
   }
 
-  locked(): boolean {
-    return isLocked(this.#lock);
-  }
-
-  withLock<T>(fn: () => T | Promise<T>): Promise<T> {
-    return withAcquired(() => this.acquire(), () => this.release(), fn);
-  }
-
-  withLockSync<T>(fn: () => T): T {
-    return withAcquiredSync(() => this.acquireSync(), () => this.release(), fn);
-  }
-
-  [SHAREABLE](): Block {
-    return this.#lock.block;
-  }
-
-  get [CONDITION_HOOKS](): ConditionHooks {
-    const words = this.#lock.words;
+  [CONDITION_HOOKS](): ConditionHooks {
+    const words = this.word.words;
     return {
-      isOwned: () => ownedByThisThread(this.#lock),
+      isOwned: () => ownedByThisThread(this.word),
       releaseSave: () => {
         const depth = words[COUNT]!;
-        unlock(this.#lock);
+        unlock(this.word);
         return depth;
       },
       acquireRestore: async (depth) => {
@@ -94,14 +47,10 @@ export class RLock implements Shareable {
     };
   }
 
-  [Symbol.for("nodejs.util.inspect.custom")](): string {
-    return `RLock { locked: ${this.locked()} }`;
-  }
-
   /** Only the owner writes COUNT, so a plain increment is safe once ownership is confirmed. */
-  #reenter(): boolean {
-    if (!ownedByThisThread(this.#lock)) return false;
-    this.#lock.words[COUNT]!++;
+  protected reenter(): boolean {
+    if (!ownedByThisThread(this.word)) return false;
+    this.word.words[COUNT]!++;
     return true;
   }
 }
