@@ -38,4 +38,9 @@ describe("examples", () => {
     expect(out.match(/phase \d passed/g)).toHaveLength(3);
     expect(out).toContain("done: 3 phases, exit codes 0 0 0");
   });
+
+  it("shared-counter.mjs counts exactly and fills the array", async () => {
+    const out = await run("./shared-counter.mjs");
+    expect(out).toBe("locked counter: 40000, atomic counter: 40000 (expected 40000 each)\nsquares: 0, 1, 4, 9, 16, 25, 36, 49\n");
+  });
 });

@@ -5,11 +5,12 @@ import * as event from "@multiproc/event";
 import * as lock from "@multiproc/lock";
 import * as processPackage from "@multiproc/process";
 import * as semaphore from "@multiproc/semaphore";
+import * as sharedValue from "@multiproc/shared-value";
 import * as umbrella from "multiproc";
 
 describe("multiproc", () => {
   it("re-exports every export of every package", () => {
-    for (const pkg of [core, event, lock, processPackage, semaphore]) {
+    for (const pkg of [core, event, lock, processPackage, semaphore, sharedValue]) {
       for (const [name, value] of Object.entries(pkg)) expect(umbrella[name as keyof typeof umbrella], name).toBe(value);
     }
   });

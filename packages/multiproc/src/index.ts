@@ -4,3 +4,4 @@ export * from "@multiproc/event";
 export * from "@multiproc/lock";
 export * from "@multiproc/process";
 export * from "@multiproc/semaphore";
+export * from "@multiproc/shared-value";

@@ -7,6 +7,7 @@ import { formatReport, machine, runWorkload } from "./harness.mjs";
 
 const AREAS = {
   lock: () => import("./workloads/lock.mjs"),
+  "shared-value": () => import("./workloads/shared-value.mjs"),
 };
 
 export async function runBench({ areas = Object.keys(AREAS), smoke = false, repetitions = smoke ? 1 : 5, log = console.log } = {}) {

@@ -1,0 +1,40 @@
+// SharedValue / SharedArray / SharedMemory scenarios in a worker; replies { ok } or { error }.
+import { parentPort } from "node:worker_threads";
+import { serializeError } from "@multiproc/core";
+import { fixtureData } from "@multiproc/test-utils";
+
+const { name, args } = await fixtureData();
+
+function startTogether(start) {
+  Atomics.add(start, 0, 1);
+  Atomics.notify(start, 0);
+  while (Atomics.load(start, 0) < 2) Atomics.wait(start, 0, Atomics.load(start, 0), 100);
+}
+
+const scenarios = {
+  // Python's `with v.get_lock(): v.value += 1`, n times.
+  lockedIncrement: ({ value, n, start }) => {
+    startTogether(start);
+    const lock = value.getLock();
+    for (let i = 0; i < n; i++) lock.withLockSync(() => void (value.value += 1));
+  },
+  atomicIncrement: ({ value, n, start }) => {
+    startTogether(start);
+    const one = typeof value.value === "bigint" ? 1n : 1;
+    for (let i = 0; i < n; i++) value.add(one);
+  },
+  fill: ({ array }) => {
+    for (let i = 0; i < array.length; i++) array.set(i, i * i);
+  },
+  read: ({ array }) => array.toArray(),
+  values: ({ values }) => values.map((v) => v.value),
+  setValues: ({ values, to }) => values.forEach((v, i) => (v.value = to[i])),
+  tryLock: ({ value }) => value.getLock().tryAcquire(),
+  writeMemory: ({ memory, text }) => void new TextEncoder().encodeInto(text, memory.buf),
+};
+
+try {
+  parentPort.postMessage({ ok: await scenarios[name](args) });
+} catch (error) {
+  parentPort.postMessage({ error: serializeError(error) });
+}

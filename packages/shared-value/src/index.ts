@@ -1,0 +1,17 @@
+import { constructRevived, defineKind, KIND } from "@multiproc/core";
+import { SharedArray } from "./shared-array.js";
+import { SharedMemory } from "./shared-memory.js";
+import { SharedValue } from "./shared-value.js";
+import { disposeStore } from "./store.js";
+
+export { SharedArray, type SharedArrayOptions } from "./shared-array.js";
+export { SharedMemory } from "./shared-memory.js";
+export { SharedValue, type SharedValueOptions } from "./shared-value.js";
+export type { Typecode, ValueOf } from "./typecodes.js";
+export { ValueError } from "@multiproc/core";
+
+const url = import.meta.url;
+const pkg = "@multiproc/shared-value";
+defineKind({ kind: KIND.SharedValue, package: pkg, moduleUrl: url, revive: (b) => constructRevived(b, () => new SharedValue("i")), dispose: disposeStore });
+defineKind({ kind: KIND.SharedArray, package: pkg, moduleUrl: url, revive: (b) => constructRevived(b, () => new SharedArray("i", 0)), dispose: disposeStore });
+defineKind({ kind: KIND.SharedMemory, package: pkg, moduleUrl: url, revive: (b) => constructRevived(b, () => new SharedMemory({ size: 1 })) });

@@ -1,0 +1,125 @@
+import { describe, ValueError } from "@multiproc/core";
+
+type TypedArray =
+  | Int8Array
+  | Uint8Array
+  | Int16Array
+  | Uint16Array
+  | Int32Array
+  | Uint32Array
+  | BigInt64Array
+  | BigUint64Array
+  | Float32Array
+  | Float64Array;
+
+export interface TypeInfo {
+  /** The JS name, also the canonical one. */
+  readonly name: string;
+  /** Stored in block headers. */
+  readonly id: number;
+  readonly bytes: number;
+  readonly bigint: boolean;
+  readonly integer: boolean;
+  readonly min: number | bigint;
+  readonly max: number | bigint;
+  view(buffer: SharedArrayBuffer, byteOffset: number, length: number): TypedArray;
+  /** `value` converted as storing it in this type converts it (integers wrap like the C type). */
+  wrap(value: number | bigint): number | bigint;
+}
+
+function info(
+  id: number,
+  name: string,
+  ctor: { new (buffer: SharedArrayBuffer, byteOffset: number, length: number): TypedArray; BYTES_PER_ELEMENT: number },
+  min: number | bigint,
+  max: number | bigint,
+): TypeInfo {
+  const bigint = typeof min === "bigint";
+  const integer = !name.startsWith("float");
+  // One private cell per type: storing into it is the conversion.
+  const scratch = new ctor(new SharedArrayBuffer(8), 0, 1);
+  const wrap = (value: number | bigint) => {
+    scratch[0] = value as never;
+    return scratch[0]!;
+  };
+  return { id, name, bytes: ctor.BYTES_PER_ELEMENT, bigint, integer, min, max, view: (b, o, l) => new ctor(b, o, l), wrap };
+}
+
+const TYPES: TypeInfo[] = [
+  info(1, "int8", Int8Array, -128, 127),
+  info(2, "uint8", Uint8Array, 0, 255),
+  info(3, "int16", Int16Array, -32768, 32767),
+  info(4, "uint16", Uint16Array, 0, 65535),
+  info(5, "int32", Int32Array, -(2 ** 31), 2 ** 31 - 1),
+  info(6, "uint32", Uint32Array, 0, 2 ** 32 - 1),
+  info(7, "bigint64", BigInt64Array, -(2n ** 63n), 2n ** 63n - 1n),
+  info(8, "biguint64", BigUint64Array, 0n, 2n ** 64n - 1n),
+  info(9, "float32", Float32Array, -Infinity, Infinity),
+  info(10, "float64", Float64Array, -Infinity, Infinity),
+];
+
+/**
+ * Python's ctypes typecodes and their JS names. `l`/`L` (C long) are 32-bit
+ * here, because they hold plain numbers (as C long on Windows); `q`/`Q` and
+ * the bigint names are the 64-bit ones and hold bigints.
+ */
+const ALIASES: Record<string, string> = {
+  b: "int8",
+  B: "uint8",
+  h: "int16",
+  H: "uint16",
+  i: "int32",
+  I: "uint32",
+  l: "int32",
+  L: "uint32",
+  q: "bigint64",
+  Q: "biguint64",
+  f: "float32",
+  d: "float64",
+};
+
+export type Typecode =
+  | "b" | "B" | "h" | "H" | "i" | "I" | "l" | "L" | "q" | "Q" | "f" | "d"
+  | "int8" | "uint8" | "int16" | "uint16" | "int32" | "uint32" | "bigint64" | "biguint64" | "float32" | "float64";
+
+/** The element type of a typecode: bigint for the 64-bit integer ones, number for the rest. */
+export type ValueOf<T extends Typecode> = T extends "q" | "Q" | "bigint64" | "biguint64" ? bigint : number;
+
+export function typeOf(typecode: unknown): TypeInfo {
+  const name = typeof typecode === "string" ? (ALIASES[typecode] ?? typecode) : undefined;
+  const type = TYPES.find((t) => t.name === name);
+  if (!type) {
+    throw new ValueError(
+      `Unknown typecode ${describe(typecode)}: expected one of ${Object.keys(ALIASES).join(" ")} or ${TYPES.map((t) => t.name).join(", ")}`,
+    );
+  }
+  return type;
+}
+
+export function typeById(id: number): TypeInfo {
+  const type = TYPES.find((t) => t.id === id);
+  if (!type) throw new Error(`multiproc: no typecode with id ${id} (corrupt shared value block?)`);
+  return type;
+}
+
+/** Checks that `value` fits `type` (TypeError for the wrong kind, RangeError out of range); returns it. */
+export function checkElement(type: TypeInfo, value: unknown, where: string): number | bigint {
+  if (type.bigint) {
+    if (typeof value !== "bigint") throw new TypeError(`Expected ${where} to be a bigint for typecode ${type.name}, got ${describe(value)}`);
+  } else if (typeof value !== "number") {
+    throw new TypeError(`Expected ${where} to be a number for typecode ${type.name}, got ${describe(value)}`);
+  } else if (type.integer && !Number.isInteger(value)) {
+    throw new TypeError(`Expected ${where} to be an integer for typecode ${type.name}, got ${value}`);
+  }
+  if (type.integer && (value < type.min || value > type.max)) {
+    throw new RangeError(`Expected ${where} to be in [${type.min}, ${type.max}] for typecode ${type.name}, got ${describe(value)}`);
+  }
+  return value;
+}
+
+/** Atomics work on integer views only. */
+export function checkAtomic(type: TypeInfo): void {
+  if (!type.integer) throw new TypeError(`Atomic operations need an integer typecode; this one is ${type.name}`);
+}
+
+export type { TypedArray };
