@@ -137,3 +137,16 @@ describe("shareables across threads", () => {
     expect(back.n).toBe(7);
   });
 });
+
+describe("discardEncoded()", () => {
+  it("drops the reference each handle in the bytes holds", async () => {
+    const { discardEncoded } = await import("@multiproc/core");
+    const counter = new Counter();
+    const block = counter[SHAREABLE]();
+    const bytes = encode([counter, counter, { again: counter }]);
+    expect(block.arena.refcount(block.offset)).toBe(2);
+    discardEncoded(bytes);
+    expect(block.arena.refcount(block.offset)).toBe(1);
+    discardEncoded(encode(5));
+  });
+});

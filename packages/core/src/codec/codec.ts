@@ -1,5 +1,6 @@
 import { deserialize, serialize } from "node:v8";
-import { blockOf, retainBlock, reviveHandle, type Shareable } from "../handle/registry.js";
+import { arenaById } from "../memory/arena.js";
+import { blockOf, releaseBlock, retainBlock, reviveHandle, type Shareable } from "../handle/registry.js";
 import { replaceShareables, restoreShareables, scan } from "./walk.js";
 
 /**
@@ -34,6 +35,10 @@ export const TAG = {
 const HANDLE_BYTES = 12;
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
+// The small fast paths avoid a DataView per value (its creation costs more
+// than the rest of the encode): int32 by shifts, float64 through one scratch cell.
+const scratchFloat = new Float64Array(1);
+const scratchBytes = new Uint8Array(scratchFloat.buffer);
 
 /**
  * Encodes `value`; throws a TypeError naming where (`path`) an unsendable
@@ -62,15 +67,19 @@ export function encode(value: unknown, path = "value"): Uint8Array {
 }
 
 function encodeNumber(value: number): Uint8Array {
-  if ((value | 0) === value && !Object.is(value, -0)) {
+  if ((value | 0) === value && (value !== 0 || 1 / value > 0)) {
     const out = new Uint8Array(5);
     out[0] = TAG.INT32;
-    new DataView(out.buffer).setInt32(1, value, true);
+    out[1] = value;
+    out[2] = value >> 8;
+    out[3] = value >> 16;
+    out[4] = value >> 24;
     return out;
   }
   const out = new Uint8Array(9);
   out[0] = TAG.FLOAT64;
-  new DataView(out.buffer).setFloat64(1, value, true);
+  scratchFloat[0] = value;
+  out.set(scratchBytes, 1);
   return out;
 }
 
@@ -116,7 +125,6 @@ function encodeStructured(value: unknown, path: string): Uint8Array {
 
 /** Decodes what `encode` made; `bytes` may be a view over shared memory. */
 export function decode(bytes: Uint8Array): unknown {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   switch (bytes[0]) {
     case TAG.UNDEFINED:
       return undefined;
@@ -127,9 +135,10 @@ export function decode(bytes: Uint8Array): unknown {
     case TAG.FALSE:
       return false;
     case TAG.INT32:
-      return view.getInt32(1, true);
+      return bytes[1]! | (bytes[2]! << 8) | (bytes[3]! << 16) | (bytes[4]! << 24);
     case TAG.FLOAT64:
-      return view.getFloat64(1, true);
+      for (let i = 0; i < 8; i++) scratchBytes[i] = bytes[1 + i]!;
+      return scratchFloat[0];
     case TAG.STRING:
       return decoder.decode(bytes.subarray(1));
     case TAG.BYTES:
@@ -137,6 +146,7 @@ export function decode(bytes: Uint8Array): unknown {
     case TAG.V8:
       return deserialize(bytes.subarray(1));
     case TAG.V8_HANDLES: {
+      const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
       const count = view.getUint32(1, true);
       const revived: object[] = [];
       for (let i = 0; i < count; i++) {
@@ -147,6 +157,21 @@ export function decode(bytes: Uint8Array): unknown {
     }
     default:
       throw new TypeError(`Cannot decode a value with tag ${bytes[0]}: the bytes are not multiproc codec output`);
+  }
+}
+
+/**
+ * Drops the references that encoded bytes hold (one per handle), for bytes
+ * that will never be decoded: a put that failed, a queue freed with items in it.
+ */
+export function discardEncoded(bytes: Uint8Array): void {
+  if (bytes[0] !== TAG.V8_HANDLES) return;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const count = view.getUint32(1, true);
+  for (let i = 0; i < count; i++) {
+    const at = 5 + i * HANDLE_BYTES;
+    const arena = arenaById(view.getUint32(at + 4, true));
+    if (arena) releaseBlock(arena, view.getUint32(at + 8, true));
   }
 }
 

@@ -1,0 +1,40 @@
+import { MultiprocError, registerErrorClass, ValueError } from "@multiproc/core";
+
+/** `getNowait()` on an empty queue, or `get({ timeout })` timed out. */
+export class QueueEmptyError extends MultiprocError {
+  constructor(message = "The queue is empty", options?: ErrorOptions) {
+    super(message, "ERR_MULTIPROC_QUEUE_EMPTY", options);
+  }
+
+  override get name(): string {
+    return "QueueEmptyError";
+  }
+}
+
+/** `putNowait()` on a full queue, or `put(x, { timeout })` timed out. */
+export class QueueFullError extends MultiprocError {
+  constructor(message = "The queue is full", options?: ErrorOptions) {
+    super(message, "ERR_MULTIPROC_QUEUE_FULL", options);
+  }
+
+  override get name(): string {
+    return "QueueFullError";
+  }
+}
+
+/**
+ * A put after `close()`, or a get on a closed queue with nothing left. Extends
+ * ValueError, which is what Python raises here.
+ */
+export class QueueClosedError extends ValueError {
+  constructor(message = "The queue is closed", options?: ErrorOptions) {
+    super(message, options);
+    Object.defineProperty(this, "code", { value: "ERR_MULTIPROC_QUEUE_CLOSED" });
+  }
+
+  override get name(): string {
+    return "QueueClosedError";
+  }
+}
+
+for (const cls of [QueueEmptyError, QueueFullError, QueueClosedError]) registerErrorClass(cls);

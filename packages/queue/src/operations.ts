@@ -1,0 +1,237 @@
+import { checkWaitOptions, decode, encode, waitAsync, waitSync, type Attempt, type WaitOptions } from "@multiproc/core";
+import {
+  abandon,
+  append,
+  bytesOf,
+  CLOSED,
+  FREE_SEQ,
+  GET_SEQ,
+  GETTERS,
+  isFull,
+  ITEMS,
+  lock,
+  prepare,
+  PUTTERS,
+  take,
+  unlock,
+  wakeGetter,
+  wakePutter,
+  type Channel,
+  type Outgoing,
+  type Taken,
+} from "./channel.js";
+import { QueueClosedError, QueueEmptyError, QueueFullError } from "./errors.js";
+
+/**
+ * The behaviour every queue class shares, once: put and get in their async,
+ * sync and no-wait forms. A waiter registers (GETTERS or PUTTERS) only right
+ * before it sleeps, so puts and gets skip the notify when nobody sleeps; a
+ * waiter that leaves without acting (timeout, abort) passes a wake-up on, so
+ * the notify that may have been meant for it is not lost.
+ */
+
+function encodeItem(item: unknown, channel: Channel): Outgoing {
+  return prepare(channel, encode(item, "item"));
+}
+
+/** One try at a put: true if appended, false if full; throws QueueClosedError (after giving the item back). */
+function tryPut(channel: Channel, item: Outgoing): boolean {
+  const { words } = channel;
+  lock(channel);
+  if (words[CLOSED]) {
+    unlock(channel);
+    throw new QueueClosedError("Cannot put on a closed queue");
+  }
+  if (isFull(words)) {
+    unlock(channel);
+    return false;
+  }
+  append(channel, item);
+  const getters = words[GETTERS]!;
+  unlock(channel);
+  wakeGetter(channel, getters);
+  return true;
+}
+
+/** One try at a get: the bytes, or undefined if empty; throws QueueClosedError when closed and drained. */
+function tryGet(channel: Channel): Uint8Array | undefined {
+  const { words } = channel;
+  lock(channel);
+  const taken: Taken | undefined = take(channel);
+  const closed = words[CLOSED];
+  const putters = words[PUTTERS]!;
+  unlock(channel);
+  if (taken) {
+    wakePutter(channel, putters);
+    return bytesOf(channel, taken);
+  }
+  if (closed) throw new QueueClosedError("The queue is closed and empty");
+  return undefined;
+}
+
+/** A waiter's registration: counted in GETTERS or PUTTERS only while it may sleep. */
+class Waiter {
+  #registered = false;
+  readonly #channel: Channel;
+  readonly #counter: number;
+  readonly #seq: number;
+
+  constructor(channel: Channel, counter: number, seq: number) {
+    this.#channel = channel;
+    this.#counter = counter;
+    this.#seq = seq;
+  }
+
+  /** Holding the lock: undo a registration from the previous turn. */
+  reset(): void {
+    if (!this.#registered) return;
+    Atomics.sub(this.#channel.words, this.#counter, 1);
+    this.#registered = false;
+  }
+
+  /** Holding the lock: the value to sleep on, registering first if a sleep follows. */
+  sleepOn(beforeSleep: boolean): number {
+    if (beforeSleep) {
+      Atomics.add(this.#channel.words, this.#counter, 1);
+      this.#registered = true;
+    }
+    return Atomics.load(this.#channel.words, this.#seq);
+  }
+
+  /** Leaving for good: unregister, and pass a wake-up on if the queue has what others wait for. */
+  leave(ready: (words: Int32Array) => boolean): void {
+    if (!this.#registered) return;
+    const { words } = this.#channel;
+    lock(this.#channel);
+    this.reset();
+    const others = words[this.#counter]!;
+    const pass = others > 0 && ready(words);
+    unlock(this.#channel);
+    if (pass) Atomics.notify(words, this.#seq, 1);
+  }
+}
+
+function putAttempt(channel: Channel, item: Outgoing, waiter: Waiter): Attempt {
+  const { words } = channel;
+  return (beforeSleep) => {
+    lock(channel);
+    waiter.reset();
+    if (words[CLOSED]) {
+      unlock(channel);
+      throw new QueueClosedError("Cannot put on a queue closed while waiting");
+    }
+    if (!isFull(words)) {
+      append(channel, item);
+      const getters = words[GETTERS]!;
+      unlock(channel);
+      wakeGetter(channel, getters);
+      return true;
+    }
+    const seq = waiter.sleepOn(beforeSleep);
+    unlock(channel);
+    return seq;
+  };
+}
+
+function getAttempt(channel: Channel, waiter: Waiter, out: { taken?: Taken }): Attempt {
+  const { words } = channel;
+  return (beforeSleep) => {
+    lock(channel);
+    waiter.reset();
+    const taken = take(channel);
+    if (taken) {
+      const putters = words[PUTTERS]!;
+      unlock(channel);
+      out.taken = taken;
+      wakePutter(channel, putters);
+      return true;
+    }
+    if (words[CLOSED]) {
+      unlock(channel);
+      throw new QueueClosedError("The queue is closed and empty");
+    }
+    const seq = waiter.sleepOn(beforeSleep);
+    unlock(channel);
+    return seq;
+  };
+}
+
+const hasItems = (words: Int32Array) => Atomics.load(words, ITEMS) > 0;
+const hasRoom = (words: Int32Array) => !isFull(words);
+
+export async function putItem(channel: Channel, item: unknown, options: WaitOptions | undefined): Promise<void> {
+  if (options !== undefined) checkWaitOptions(options);
+  const outgoing = encodeItem(item, channel);
+  let done = false;
+  const waiter = new Waiter(channel, PUTTERS, FREE_SEQ);
+  try {
+    done = tryPut(channel, outgoing) || (await waitAsync(channel.words, FREE_SEQ, putAttempt(channel, outgoing, waiter), options));
+  } finally {
+    waiter.leave(hasRoom);
+    if (!done) abandon(channel, outgoing);
+  }
+  if (!done) throw new QueueFullError(`The queue stayed full for ${options?.timeout} ms`);
+}
+
+export function putItemSync(channel: Channel, item: unknown, options: WaitOptions | undefined): void {
+  if (options !== undefined) checkWaitOptions(options);
+  const outgoing = encodeItem(item, channel);
+  let done = false;
+  const waiter = new Waiter(channel, PUTTERS, FREE_SEQ);
+  try {
+    done = tryPut(channel, outgoing) || waitSync(channel.words, FREE_SEQ, putAttempt(channel, outgoing, waiter), options);
+  } finally {
+    waiter.leave(hasRoom);
+    if (!done) abandon(channel, outgoing);
+  }
+  if (!done) throw new QueueFullError(`The queue stayed full for ${options?.timeout} ms`);
+}
+
+export function putItemNowait(channel: Channel, item: unknown): void {
+  const outgoing = encodeItem(item, channel);
+  let done = false;
+  try {
+    done = tryPut(channel, outgoing);
+  } finally {
+    if (!done) abandon(channel, outgoing);
+  }
+  if (!done) throw new QueueFullError("The queue is full");
+}
+
+export async function getItem<T>(channel: Channel, options: WaitOptions | undefined): Promise<T> {
+  if (options !== undefined) checkWaitOptions(options);
+  const now = tryGet(channel);
+  if (now) return decode(now) as T;
+  const out: { taken?: Taken } = {};
+  const waiter = new Waiter(channel, GETTERS, GET_SEQ);
+  let done: boolean;
+  try {
+    done = await waitAsync(channel.words, GET_SEQ, getAttempt(channel, waiter, out), options);
+  } finally {
+    waiter.leave(hasItems);
+  }
+  if (!done) throw new QueueEmptyError(`The queue stayed empty for ${options?.timeout} ms`);
+  return decode(bytesOf(channel, out.taken!)) as T;
+}
+
+export function getItemSync<T>(channel: Channel, options: WaitOptions | undefined): T {
+  if (options !== undefined) checkWaitOptions(options);
+  const now = tryGet(channel);
+  if (now) return decode(now) as T;
+  const out: { taken?: Taken } = {};
+  const waiter = new Waiter(channel, GETTERS, GET_SEQ);
+  let done: boolean;
+  try {
+    done = waitSync(channel.words, GET_SEQ, getAttempt(channel, waiter, out), options);
+  } finally {
+    waiter.leave(hasItems);
+  }
+  if (!done) throw new QueueEmptyError(`The queue stayed empty for ${options?.timeout} ms`);
+  return decode(bytesOf(channel, out.taken!)) as T;
+}
+
+export function getItemNowait<T>(channel: Channel): T {
+  const now = tryGet(channel);
+  if (!now) throw new QueueEmptyError("The queue is empty");
+  return decode(now) as T;
+}

@@ -1,0 +1,258 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { deserializeError, SHAREABLE, ValueError } from "@multiproc/core";
+import { Lock } from "@multiproc/lock";
+import { JoinableQueue, Queue, QueueClosedError, QueueEmptyError, QueueFullError, SimpleQueue } from "@multiproc/queue";
+import { collectGarbage, Counter, runFixture } from "@multiproc/test-utils";
+
+const WORKER = new URL("./__fixtures__/worker.mjs", import.meta.url);
+
+async function inWorker(name: string, args: Record<string, unknown>): Promise<any> {
+  const reply = await runFixture(WORKER, { name, args });
+  if (reply.error) throw deserializeError(reply.error);
+  return reply.ok;
+}
+
+async function until(cell: Int32Array, n: number): Promise<void> {
+  while (Atomics.load(cell, 0) < n) await Atomics.waitAsync(cell, 0, Atomics.load(cell, 0), 1000).value;
+}
+
+/** Every [p, i] exactly once, and each consumer saw each producer's items in order. */
+function checkDelivery(lists: [number, number][][], producers: number, count: number): void {
+  const seen = new Set<string>();
+  for (const list of lists) {
+    const last = new Map<number, number>();
+    for (const [p, i] of list) {
+      const key = `${p}/${i}`;
+      expect(seen.has(key), `${key} delivered twice`).toBe(false);
+      seen.add(key);
+      expect(i, `producer ${p} out of order`).toBeGreaterThan(last.get(p) ?? -1);
+      last.set(p, i);
+    }
+  }
+  expect(seen.size).toBe(producers * count);
+}
+
+describe("Queue", () => {
+  describe("put() and get()", () => {
+    it("deliver in FIFO order, any cloneable value, through every form", async () => {
+      const q = new Queue<unknown>();
+      await q.put(1);
+      q.putSync("two");
+      q.putNowait({ three: [3] });
+      await q.put(new Uint8Array([4]));
+      expect(q.qsize()).toBe(4);
+      expect(await q.get()).toBe(1);
+      expect(q.getSync()).toBe("two");
+      expect(q.getNowait()).toEqual({ three: [3] });
+      expect(await q.get({ timeout: 0 })).toEqual(new Uint8Array([4]));
+      expect(q.empty()).toBe(true);
+    });
+
+    it("round-trip arbitrary values (property)", () => {
+      const q = new Queue<unknown>();
+      fc.assert(
+        fc.property(fc.anything({ withMap: true, withSet: true, withBigInt: true, withDate: true, withTypedArray: true, withNullPrototype: false, withObjectString: false, withBoxedValues: false }), (value) => {
+          q.putNowait(value);
+          expect(q.getNowait()).toEqual(value);
+        }),
+        { numRuns: 300 },
+      );
+    });
+
+    it("pass items larger than a segment, in order with small ones", () => {
+      const q = new Queue<Uint8Array | number>();
+      const sizes = [5, 70_000, 10, 3_000_000, 1, 16_385, 40_000];
+      sizes.forEach((size, i) => q.putNowait(size === 1 ? i : new Uint8Array(size).fill(i)));
+      for (const [i, size] of sizes.entries()) {
+        const item = q.getNowait();
+        if (size === 1) expect(item).toBe(i);
+        else expect([(item as Uint8Array).length, (item as Uint8Array)[size - 1]]).toEqual([size, i]);
+      }
+    });
+  });
+
+  describe("errors", () => {
+    it("getNowait() and get({ timeout }) on an empty queue: QueueEmptyError", async () => {
+      const q = new Queue();
+      expect(() => q.getNowait()).toThrow(QueueEmptyError);
+      await expect(q.get({ timeout: 30 })).rejects.toThrow(QueueEmptyError);
+      expect(() => q.getSync({ timeout: 30 })).toThrow(new QueueEmptyError("The queue stayed empty for 30 ms"));
+    });
+
+    it("putNowait() and put({ timeout }) on a full queue: QueueFullError, and the item is not added", async () => {
+      const q = new Queue<number>({ maxsize: 1 });
+      q.putNowait(1);
+      expect(q.full()).toBe(true);
+      expect(() => q.putNowait(2)).toThrow(QueueFullError);
+      await expect(q.put(3, { timeout: 30 })).rejects.toThrow(QueueFullError);
+      expect(() => q.putSync(4, { timeout: 30 })).toThrow(QueueFullError);
+      expect(q.qsize()).toBe(1);
+      expect(q.getNowait()).toBe(1);
+    });
+
+    it("a put after close(): QueueClosedError (a ValueError); gets drain what is left, then QueueClosedError", async () => {
+      const q = new Queue<number>();
+      q.putNowait(1);
+      q.close();
+      expect(() => q.putNowait(2)).toThrow(QueueClosedError);
+      await expect(q.put(2)).rejects.toThrow(ValueError);
+      expect(q.getNowait()).toBe(1);
+      await expect(q.get()).rejects.toThrow(QueueClosedError);
+      expect(() => q.getSync()).toThrow(new QueueClosedError("The queue is closed and empty"));
+    });
+
+    it("an unsendable item: TypeError naming where it sits, queue unchanged", async () => {
+      const q = new Queue<unknown>();
+      const counter = new Counter();
+      await expect(q.put({ ok: counter, bad: [() => 1] })).rejects.toThrow("Cannot send item.bad[0]: it is a function");
+      expect(() => q.putNowait(Symbol("s"))).toThrow(TypeError);
+      expect(q.qsize()).toBe(0);
+      expect(counter[SHAREABLE]().arena.refcount(counter[SHAREABLE]().offset)).toBe(1);
+    });
+
+    it("bad options: TypeError or ValueError", () => {
+      expect(() => new Queue({ maxsize: 1.5 })).toThrow(new ValueError("Expected `maxsize` to be an integer, got 1.5"));
+      expect(() => new Queue({ maxsize: "3" as never })).toThrow(TypeError);
+      expect(() => new Queue(7 as never)).toThrow(TypeError);
+      expect(new Queue({ maxsize: -5 }).maxsize).toBe(0);
+    });
+
+    it("an aborted get or put rejects with the reason and changes nothing", async () => {
+      const q = new Queue<number>({ maxsize: 1 });
+      const controller = new AbortController();
+      const getting = q.get({ signal: controller.signal });
+      setImmediate(() => controller.abort(new Error("stop")));
+      await expect(getting).rejects.toThrow("stop");
+      q.putNowait(1);
+      await expect(q.put(2, { signal: AbortSignal.abort(new Error("never")) })).rejects.toThrow("never");
+      expect(q.qsize()).toBe(1);
+    });
+  });
+
+  describe("across threads", () => {
+    it("3 producers x 3 consumers: every item exactly once, FIFO per producer (sync and async mixed)", async () => {
+      const queue = new Queue({ maxsize: 64 });
+      const count = 3000;
+      const consumers = ["sync", "async", "sync"].map((mode) => inWorker("consume", { queue, mode }));
+      await Promise.all(["async", "sync", "async"].map((mode, p) => inWorker("produce", { queue, p, count, mode })));
+      queue.close();
+      checkDelivery(await Promise.all(consumers), 3, count);
+    });
+
+    it("large items interleaved with small ones pass intact", async () => {
+      const queue = new Queue({ maxsize: 8 });
+      const count = 200;
+      const consumers = ["sync", "async"].map((mode) => inWorker("consume", { queue, mode }));
+      await Promise.all([0, 1].map((p) => inWorker("produce", { queue, p, count, mode: p ? "sync" : "async", bigEvery: 7 })));
+      queue.close();
+      checkDelivery(await Promise.all(consumers), 2, count);
+    });
+
+    it("blocked consumers wake with items, blocked producers wake with room", async () => {
+      const queue = new Queue<string>({ maxsize: 1 });
+      const ready = new Int32Array(new SharedArrayBuffer(4));
+      const getters = ["sync", "async"].map((mode) => inWorker("getOne", { queue, mode, ready }));
+      await until(ready, 2);
+      await queue.put("a");
+      await queue.put("b");
+      const got = (await Promise.all(getters)).map((r) => r.item).sort();
+      expect(got).toEqual(["a", "b"]);
+      queue.putNowait("full");
+      const putters = ["sync", "async"].map((mode, i) => inWorker("putOne", { queue, item: `p${i}`, mode, ready }));
+      await until(ready, 4);
+      const drained = [queue.getSync({ timeout: 20_000 }), queue.getSync({ timeout: 20_000 }), queue.getSync({ timeout: 20_000 })];
+      expect(await Promise.all(putters)).toEqual([{ put: true }, { put: true }]);
+      expect(drained[0]).toBe("full");
+      expect(drained.slice(1).sort()).toEqual(["p0", "p1"]);
+    });
+
+    it("close() wakes blocked getters and putters with QueueClosedError, and loses nothing", async () => {
+      const empty = new Queue<number>();
+      const full = new Queue<number>({ maxsize: 1 });
+      full.putNowait(7);
+      const ready = new Int32Array(new SharedArrayBuffer(4));
+      const waiting = [
+        inWorker("getOne", { queue: empty, mode: "sync", ready }),
+        inWorker("getOne", { queue: empty, mode: "async", ready }),
+        inWorker("putOne", { queue: full, item: 8, mode: "sync", ready }),
+        inWorker("putOne", { queue: full, item: 9, mode: "async", ready }),
+      ];
+      await until(ready, 4);
+      empty.close();
+      full.close();
+      expect(await Promise.all(waiting)).toEqual([
+        { error: "QueueClosedError" },
+        { error: "QueueClosedError" },
+        { error: "QueueClosedError" },
+        { error: "QueueClosedError" },
+      ]);
+      expect(full.getNowait()).toBe(7);
+    });
+
+    it("shareables inside an item arrive working: a Lock and another Queue", async () => {
+      const queue = new Queue<{ lock: Lock; reply: Queue<string> }>();
+      const lock = new Lock();
+      lock.acquireSync();
+      const reply = new Queue<string>();
+      await queue.put({ lock, reply });
+      await inWorker("useShareables", { queue });
+      expect(lock.locked()).toBe(false);
+      expect(await reply.get()).toBe("answer through a queue that came through a queue");
+    });
+
+    it("for await ends when the queue is closed and drained", async () => {
+      const queue = new Queue<{ p: number; i: number }>();
+      const producing = inWorker("produce", { queue, p: 0, count: 100, mode: "async" }).then(() => queue.close());
+      const items: number[] = [];
+      for await (const item of queue) items.push(item.i);
+      await producing;
+      expect(items).toEqual(Array.from({ length: 100 }, (_, i) => i));
+    });
+  });
+
+  it("frees what items left in a collected queue hold", async () => {
+    const counter = new Counter();
+    const block = counter[SHAREABLE]();
+    let queue: Queue<unknown> | undefined = new Queue();
+    queue.putNowait({ counter });
+    queue.putNowait(new Uint8Array(100_000));
+    expect(block.arena.refcount(block.offset)).toBe(2);
+    queue = undefined;
+    await collectGarbage();
+    expect(block.arena.refcount(block.offset)).toBe(1);
+  });
+});
+
+describe("JoinableQueue", () => {
+  it("join() waits until every item put was marked done by the consumers", async () => {
+    const queue = new JoinableQueue<number>();
+    for (let i = 0; i < 500; i++) queue.putNowait(i);
+    const workers = [inWorker("work", { queue, count: 250 }), inWorker("work", { queue, count: 250 })];
+    await expect(queue.join({ timeout: 20_000 })).resolves.toBe(true);
+    await Promise.all(workers);
+    expect(queue.joinSync({ timeout: 0 })).toBe(true);
+  });
+
+  it("join() times out while work is unfinished; taskDone() too often is a ValueError", async () => {
+    const queue = new JoinableQueue<number>();
+    queue.putNowait(1);
+    await expect(queue.join({ timeout: 30 })).resolves.toBe(false);
+    queue.getNowait();
+    queue.taskDone();
+    expect(() => queue.taskDone()).toThrow(new ValueError("taskDone() was called more times than items were put"));
+    expect(queue).toBeInstanceOf(Queue);
+  });
+});
+
+describe("SimpleQueue", () => {
+  it("puts, gets, reports empty, closes", async () => {
+    const queue = new SimpleQueue<string>();
+    expect(queue.empty()).toBe(true);
+    await queue.put("x");
+    expect(queue.empty()).toBe(false);
+    expect(queue.getSync()).toBe("x");
+    queue.close();
+    await expect(queue.get()).rejects.toThrow(QueueClosedError);
+  });
+});

@@ -1,0 +1,123 @@
+import { claimBlock, describe, KIND, SHAREABLE, ValueError, type Block, type Shareable, type WaitOptions } from "@multiproc/core";
+import { closeChannel, initChannel, ITEMS, isFull, MAXSIZE, openChannel, type Channel } from "./channel.js";
+import { QueueClosedError } from "./errors.js";
+import { HEADER_WORDS } from "./layout.js";
+import { getItem, getItemNowait, getItemSync, putItem, putItemNowait, putItemSync } from "./operations.js";
+
+export interface QueueOptions {
+  /** The most items the queue holds; `put` waits while it is full. 0 or less (the default): unbounded. */
+  maxsize?: number | undefined;
+}
+
+/** Checks the options and opens (or revives) the channel of a queue class. */
+export function openQueue(owner: object, kind: number, options: QueueOptions | undefined, joinable: boolean): Channel {
+  if (options !== undefined && (typeof options !== "object" || options === null)) {
+    throw new TypeError(`Expected queue options to be an object like { maxsize }, got ${describe(options)}`);
+  }
+  const maxsize = options?.maxsize ?? 0;
+  if (typeof maxsize !== "number") throw new TypeError(`Expected \`maxsize\` to be an integer, got ${describe(maxsize)}`);
+  if (!Number.isInteger(maxsize) || maxsize > 2 ** 31 - 1) throw new ValueError(`Expected \`maxsize\` to be an integer, got ${maxsize}`);
+  const { block, revived } = claimBlock(owner, kind, HEADER_WORDS * 4);
+  const channel = openChannel(block);
+  if (!revived) initChannel(channel, Math.max(0, maxsize), joinable);
+  return channel;
+}
+
+/**
+ * A multi-producer, multi-consumer FIFO queue shared by every thread it
+ * reaches, as Python's `multiprocessing.Queue`. Items are any
+ * structured-cloneable values, shareable objects included; each is delivered
+ * exactly once, in order.
+ *
+ * @example
+ * ```ts
+ * const q = new Queue<number>({ maxsize: 100 });
+ * new Process({ target: (q) => { for (let i = 0; i < 10; i++) q.putSync(i); q.close(); }, args: [q] }).start();
+ * for await (const n of q) console.log(n);
+ * ```
+ */
+export class Queue<T = unknown> implements Shareable, AsyncIterable<T> {
+  protected static readonly kindId: number = KIND.Queue;
+  readonly #channel: Channel;
+
+  constructor(options?: QueueOptions) {
+    const cls = new.target as unknown as { kindId: number; joinable?: boolean };
+    this.#channel = openQueue(this, cls.kindId, options, cls.joinable === true);
+  }
+
+  /** Appends `item`, waiting while the queue is full; rejects with QueueFullError after `timeout`, QueueClosedError once closed. */
+  put(item: T, options?: WaitOptions): Promise<void> {
+    return putItem(this.#channel, item, options);
+  }
+
+  /** `put()` that blocks this thread while the queue is full. */
+  putSync(item: T, options?: WaitOptions): void {
+    putItemSync(this.#channel, item, options);
+  }
+
+  /** Appends `item` if there is room now; QueueFullError if not. */
+  putNowait(item: T): void {
+    putItemNowait(this.#channel, item);
+  }
+
+  /** The oldest item, waiting while the queue is empty; QueueEmptyError after `timeout`, QueueClosedError when closed and drained. */
+  get(options?: WaitOptions): Promise<T> {
+    return getItem<T>(this.#channel, options);
+  }
+
+  getSync(options?: WaitOptions): T {
+    return getItemSync<T>(this.#channel, options);
+  }
+
+  /** The oldest item if there is one now; QueueEmptyError if not. */
+  getNowait(): T {
+    return getItemNowait<T>(this.#channel);
+  }
+
+  /** Items in the queue now (other threads may change it at any moment). */
+  qsize(): number {
+    return Atomics.load(this.#channel.words, ITEMS);
+  }
+
+  empty(): boolean {
+    return this.qsize() === 0;
+  }
+
+  full(): boolean {
+    return isFull(this.#channel.words);
+  }
+
+  get maxsize(): number {
+    return this.#channel.words[MAXSIZE]!;
+  }
+
+  /** No more puts, in any thread; gets drain what is left, then throw QueueClosedError. Waiters wake. */
+  close(): void {
+    closeChannel(this.#channel);
+  }
+
+  /** Yields items until the queue is closed and drained. */
+  async *[Symbol.asyncIterator](): AsyncIterator<T> {
+    for (;;) {
+      try {
+        yield await this.get();
+      } catch (error) {
+        if (error instanceof QueueClosedError) return;
+        throw error;
+      }
+    }
+  }
+
+  [SHAREABLE](): Block {
+    return this.#channel.block;
+  }
+
+  /** For JoinableQueue: its channel, which it shares with this class. */
+  protected get channel(): Channel {
+    return this.#channel;
+  }
+
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return `${this.constructor.name} { size: ${this.qsize()}, maxsize: ${this.maxsize} }`;
+  }
+}

@@ -1,0 +1,47 @@
+import { KIND, SHAREABLE, type Block, type Shareable, type WaitOptions } from "@multiproc/core";
+import { closeChannel, ITEMS, type Channel } from "./channel.js";
+import { getItem, getItemSync, putItem } from "./operations.js";
+import { openQueue } from "./queue.js";
+
+/**
+ * An unbounded FIFO queue with only the essentials, as Python's
+ * `SimpleQueue`: put, get, getSync, empty, close.
+ *
+ * @example
+ * ```ts
+ * const results = new SimpleQueue<number>();
+ * await results.put(42);
+ * console.log(await results.get()); // 42
+ * ```
+ */
+export class SimpleQueue<T = unknown> implements Shareable {
+  readonly #channel: Channel;
+
+  constructor() {
+    this.#channel = openQueue(this, KIND.SimpleQueue, undefined, false);
+  }
+
+  put(item: T): Promise<void> {
+    return putItem(this.#channel, item, undefined);
+  }
+
+  get(options?: WaitOptions): Promise<T> {
+    return getItem<T>(this.#channel, options);
+  }
+
+  getSync(options?: WaitOptions): T {
+    return getItemSync<T>(this.#channel, options);
+  }
+
+  empty(): boolean {
+    return Atomics.load(this.#channel.words, ITEMS) === 0;
+  }
+
+  close(): void {
+    closeChannel(this.#channel);
+  }
+
+  [SHAREABLE](): Block {
+    return this.#channel.block;
+  }
+}
