@@ -43,4 +43,14 @@ describe("examples", () => {
     const out = await run("./shared-counter.mjs");
     expect(out).toBe("locked counter: 40000, atomic counter: 40000 (expected 40000 each)\nsquares: 0, 1, 4, 9, 16, 25, 36, 49\n");
   });
+
+  it("producer-consumer.mjs does every job exactly once", async () => {
+    const out = await run("./producer-consumer.mjs");
+    expect(out).toBe("100 jobs done by 2 consumers; sum of squares 85850 (expected 85850)\n");
+  });
+
+  it("pipe-exchange.mjs answers each question, then ends at EOF", async () => {
+    const out = await run("./pipe-exchange.mjs");
+    expect(out).toBe("hello -> 5 letters\nmultiproc -> 9 letters\npipe -> 4 letters\nchild exited with 0; EOFError is EOFError\n");
+  });
 });

@@ -3,14 +3,16 @@ import { describe, expect, it } from "vitest";
 import * as core from "@multiproc/core";
 import * as event from "@multiproc/event";
 import * as lock from "@multiproc/lock";
+import * as pipe from "@multiproc/pipe";
 import * as processPackage from "@multiproc/process";
+import * as queue from "@multiproc/queue";
 import * as semaphore from "@multiproc/semaphore";
 import * as sharedValue from "@multiproc/shared-value";
 import * as umbrella from "multiproc";
 
 describe("multiproc", () => {
   it("re-exports every export of every package", () => {
-    for (const pkg of [core, event, lock, processPackage, semaphore, sharedValue]) {
+    for (const pkg of [core, event, lock, pipe, processPackage, queue, semaphore, sharedValue]) {
       for (const [name, value] of Object.entries(pkg)) expect(umbrella[name as keyof typeof umbrella], name).toBe(value);
     }
   });

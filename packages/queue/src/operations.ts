@@ -235,3 +235,42 @@ export function getItemNowait<T>(channel: Channel): T {
   if (!now) throw new QueueEmptyError("The queue is empty");
   return decode(now) as T;
 }
+
+/**
+ * Waits until a get would not wait: an item is there, or the queue is closed
+ * (a get then reports the end). Takes nothing. Registers like a getter so
+ * puts wake it, and passes the wake-up on when it leaves, so a poller never
+ * swallows the notify a real getter needed.
+ */
+function readableAttempt(channel: Channel, waiter: Waiter): Attempt {
+  const { words } = channel;
+  return (beforeSleep) => {
+    lock(channel);
+    waiter.reset();
+    if (words[ITEMS]! > 0 || words[CLOSED]) {
+      unlock(channel);
+      return true;
+    }
+    const seq = waiter.sleepOn(beforeSleep);
+    unlock(channel);
+    return seq;
+  };
+}
+
+export async function waitReadable(channel: Channel, options: WaitOptions | undefined): Promise<boolean> {
+  const waiter = new Waiter(channel, GETTERS, GET_SEQ);
+  try {
+    return await waitAsync(channel.words, GET_SEQ, readableAttempt(channel, waiter), options);
+  } finally {
+    waiter.leave(hasItems);
+  }
+}
+
+export function waitReadableSync(channel: Channel, options: WaitOptions | undefined): boolean {
+  const waiter = new Waiter(channel, GETTERS, GET_SEQ);
+  try {
+    return waitSync(channel.words, GET_SEQ, readableAttempt(channel, waiter), options);
+  } finally {
+    waiter.leave(hasItems);
+  }
+}

@@ -2,7 +2,14 @@ import { claimBlock, describe, KIND, SHAREABLE, ValueError, type Block, type Sha
 import { closeChannel, initChannel, ITEMS, isFull, MAXSIZE, openChannel, type Channel } from "./channel.js";
 import { QueueClosedError } from "./errors.js";
 import { HEADER_WORDS } from "./layout.js";
-import { getItem, getItemNowait, getItemSync, putItem, putItemNowait, putItemSync } from "./operations.js";
+import { getItem, getItemNowait, getItemSync, putItem, putItemNowait, putItemSync, waitReadable, waitReadableSync } from "./operations.js";
+
+/**
+ * Hooks for @multiproc/pipe (Symbol.for, so any copy of this package
+ * answers): wait until a get would not wait, without taking anything.
+ */
+export const WAIT_READABLE = Symbol.for("multiproc.queue.waitReadable");
+export const WAIT_READABLE_SYNC = Symbol.for("multiproc.queue.waitReadableSync");
 
 export interface QueueOptions {
   /** The most items the queue holds; `put` waits while it is full. 0 or less (the default): unbounded. */
@@ -110,6 +117,16 @@ export class Queue<T = unknown> implements Shareable, AsyncIterable<T> {
 
   [SHAREABLE](): Block {
     return this.#channel.block;
+  }
+
+  /** @internal For @multiproc/pipe's poll(): true once an item is there or the queue is closed, false after `timeout`. */
+  [WAIT_READABLE](options?: WaitOptions): Promise<boolean> {
+    return waitReadable(this.#channel, options);
+  }
+
+  /** @internal */
+  [WAIT_READABLE_SYNC](options?: WaitOptions): boolean {
+    return waitReadableSync(this.#channel, options);
   }
 
   /** For JoinableQueue: its channel, which it shares with this class. */

@@ -9,7 +9,7 @@ import { formatReport } from "./harness.mjs";
 describe("bench (smoke)", () => {
   it("runs every workload and peer of every area, and prints ratios", async () => {
     const report = await runBench({ smoke: true, log: () => {} });
-    expect(report.workloads.map((w: { area: string }) => w.area)).toEqual(expect.arrayContaining(["lock", "shared-value"]));
+    expect(report.workloads.map((w: { area: string }) => w.area)).toEqual(expect.arrayContaining(["lock", "shared-value", "queue", "pipe"]));
     for (const workload of report.workloads) {
       for (const result of workload.results) {
         if (result.skip) expect(result.skip).toMatch(/python3/);
@@ -20,6 +20,6 @@ describe("bench (smoke)", () => {
   });
 
   it("refuses an unknown area", async () => {
-    await expect(runBench({ areas: ["nope"], smoke: true, log: () => {} })).rejects.toThrow(/Unknown bench area nope; known: lock, shared-value/);
+    await expect(runBench({ areas: ["nope"], smoke: true, log: () => {} })).rejects.toThrow(/Unknown bench area nope; known: lock, shared-value, queue, pipe/);
   });
 });

@@ -8,6 +8,8 @@ import { formatReport, machine, runWorkload } from "./harness.mjs";
 const AREAS = {
   lock: () => import("./workloads/lock.mjs"),
   "shared-value": () => import("./workloads/shared-value.mjs"),
+  queue: () => import("./workloads/messaging.mjs"),
+  pipe: () => import("./workloads/messaging.mjs"),
 };
 
 export async function runBench({ areas = Object.keys(AREAS), smoke = false, repetitions = smoke ? 1 : 5, log = console.log } = {}) {
@@ -16,7 +18,7 @@ export async function runBench({ areas = Object.keys(AREAS), smoke = false, repe
   const report = { date: new Date().toISOString(), machine: machine(), repetitions, smoke, workloads: [] };
   for (const area of areas) {
     const { workloads } = await AREAS[area]();
-    for (const workload of workloads) {
+    for (const workload of workloads.filter((w) => w.area === area)) {
       const result = await runWorkload(workload, { repetitions, smoke });
       report.workloads.push(result);
       log(formatReport({ workloads: [result] }));

@@ -1,0 +1,140 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { deserializeError, TimeoutError, ValueError } from "@multiproc/core";
+import { BrokenPipeError, Connection, EOFError, Pipe, wait } from "@multiproc/pipe";
+import { runFixture } from "@multiproc/test-utils";
+
+const WORKER = new URL("./__fixtures__/worker.mjs", import.meta.url);
+
+async function inWorker(name: string, args: Record<string, unknown>): Promise<any> {
+  const reply = await runFixture(WORKER, { name, args });
+  if (reply.error) throw deserializeError(reply.error);
+  return reply.ok;
+}
+
+describe("Pipe", () => {
+  it("connects two duplex ends: messages arrive in order, exactly once, both ways", async () => {
+    const [a, b] = Pipe();
+    a.send(1);
+    a.send({ two: [2] });
+    b.send("back");
+    expect(b.recvSync()).toBe(1);
+    expect(await b.recv()).toEqual({ two: [2] });
+    expect(await a.recv()).toBe("back");
+    expect([a.readable, a.writable, b.readable, b.writable]).toEqual([true, true, true, true]);
+  });
+
+  it("one-way: the first end only receives, the second only sends", () => {
+    const [reader, writer] = Pipe({ duplex: false });
+    writer.send("x");
+    expect(reader.recvSync()).toBe("x");
+    expect(() => reader.send(1)).toThrow(new ValueError("This end of a one-way Pipe only receives"));
+    expect(() => writer.recvSync()).toThrow(new ValueError("This end of a one-way Pipe only sends"));
+    expect(() => Pipe({ duplex: "no" as never })).toThrow(TypeError);
+    expect(() => Pipe(null as never)).toThrow(TypeError);
+    expect(() => new Connection()).toThrow(/Connections come from Pipe\(\)/);
+  });
+
+  it("round-trips arbitrary values (property)", () => {
+    const [a, b] = Pipe();
+    fc.assert(
+      fc.property(fc.anything({ withMap: true, withSet: true, withBigInt: true, withDate: true, withTypedArray: true, withNullPrototype: false, withObjectString: false, withBoxedValues: false }), (value) => {
+        a.send(value);
+        expect(b.recvSync()).toEqual(value);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it("sendBytes/recvBytes carry bytes, with offset and size checked", async () => {
+    const [a, b] = Pipe();
+    const buf = new Uint8Array([1, 2, 3, 4, 5]);
+    a.sendBytes(buf);
+    a.sendBytes(buf, 1, 3);
+    a.sendBytes(new Uint16Array([0x0102]).buffer);
+    expect([...(await b.recvBytes())]).toEqual([1, 2, 3, 4, 5]);
+    expect([...(await b.recvBytes())]).toEqual([2, 3, 4]);
+    expect((await b.recvBytes()).length).toBe(2);
+    expect(() => a.sendBytes(buf, 6)).toThrow(ValueError);
+    expect(() => a.sendBytes(buf, 2, 4)).toThrow(ValueError);
+    expect(() => a.sendBytes("text" as never)).toThrow(TypeError);
+    a.send({ not: "bytes" });
+    await expect(b.recvBytes()).rejects.toThrow(/recvBytes\(\) received an object \(Object\) sent with send\(\)/);
+  });
+
+  it("poll: 0 checks without waiting; a timeout waits at most that long", async () => {
+    const [a, b] = Pipe();
+    expect(await b.poll(0)).toBe(false);
+    expect(b.pollSync(0)).toBe(false);
+    expect(await b.poll(30)).toBe(false);
+    a.send("m");
+    expect(await b.poll(0)).toBe(true);
+    expect(b.pollSync()).toBe(true);
+    expect(b.recvSync()).toBe("m");
+    await expect(b.poll(-1)).rejects.toThrow(ValueError);
+  });
+
+  it("recv with a timeout: TimeoutError when nothing arrives", async () => {
+    const [, b] = Pipe();
+    await expect(b.recv({ timeout: 30 })).rejects.toThrow(TimeoutError);
+    expect(() => b.recvSync({ timeout: 30 })).toThrow(TimeoutError);
+  });
+
+  it("close(): the other end reads what is left, then EOFError; its sends get BrokenPipeError", async () => {
+    const [a, b] = Pipe();
+    a.send("last words");
+    a.close();
+    expect(a.closed).toBe(true);
+    expect(b.closed).toBe(false);
+    expect(await b.poll(0)).toBe(true);
+    expect(await b.recv()).toBe("last words");
+    expect(await b.poll(0)).toBe(true); // the end of the pipe is there to read
+    await expect(b.recv()).rejects.toThrow(EOFError);
+    expect(() => b.recvSync()).toThrow(EOFError);
+    expect(() => b.send(1)).toThrow(BrokenPipeError);
+    expect(() => a.send(1)).toThrow(new ValueError("Cannot send on a closed Connection"));
+    await expect(a.recv()).rejects.toThrow(ValueError);
+    a.close(); // closing twice is harmless
+  });
+
+  it("a Connection passed to a worker works there: an echo server, sync and async", async () => {
+    for (const mode of ["sync", "async"]) {
+      const [here, there] = Pipe();
+      const server = inWorker("echo", { conn: there, mode });
+      for (let i = 0; i < 200; i++) {
+        here.send(i);
+        expect(await here.recv()).toEqual({ echo: i });
+      }
+      here.close();
+      await expect(server).resolves.toBe(200);
+    }
+  });
+
+  it("EOF reaches a blocked reader in another thread", async () => {
+    const [here, there] = Pipe();
+    const server = inWorker("echo", { conn: there, mode: "sync" });
+    here.close();
+    await expect(server).resolves.toBe(0);
+  });
+});
+
+describe("wait()", () => {
+  it("returns the connections with something to receive, waiting for the first", async () => {
+    const pipes = [Pipe(), Pipe(), Pipe()];
+    const readers = pipes.map(([r]) => r);
+    expect(await wait(readers, 0)).toEqual([]);
+    expect(await wait(readers, 30)).toEqual([]);
+    const sending = inWorker("sendMany", { conn: pipes[1]![1], count: 3, delay: 50 });
+    const ready = await wait(readers, 20_000);
+    expect(ready).toEqual([readers[1]]);
+    await sending;
+    expect([readers[1]!.recvSync(), readers[1]!.recvSync(), readers[1]!.recvSync()]).toEqual([0, 1, 2]);
+    expect(await wait(readers, 0)).toEqual([readers[1]]); // at the end of the pipe: ready, recv gives EOFError
+  });
+
+  it("checks its arguments", async () => {
+    await expect(wait("x" as never)).rejects.toThrow(TypeError);
+    await expect(wait([Pipe()[0]], -1)).rejects.toThrow(ValueError);
+    await expect(wait([])).resolves.toEqual([]);
+  });
+});
