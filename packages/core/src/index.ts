@@ -35,7 +35,7 @@ export { checkWaitOptions, deadlineOf, describe, remaining, type WaitOptions } f
 export { withAcquired, withAcquiredSync } from "./wait/with.js";
 export { sleepAsync, sleepSync, waitAsync, waitSync, type Attempt, type SleepResult } from "./wait/wait.js";
 
-export { decode, discardEncoded, encode, locateUnserializable, TAG } from "./codec/codec.js";
+export { decode, discardEncoded, encode, locateUnserializable, TAG, type Allocate } from "./codec/codec.js";
 export { fromMessage, toMessage, type Message } from "./codec/message.js";
 export { scan } from "./codec/walk.js";
 

@@ -1,4 +1,4 @@
-import { discardEncoded, lockMutex, releaseBlock, unlockMutex, type Arena, type Block } from "@multiproc/core";
+import { decode, discardEncoded, encode, lockMutex, releaseBlock, unlockMutex, type Allocate, type Arena, type Block } from "@multiproc/core";
 import {
   CLOSED,
   DEFAULT_SEGMENT_BYTES,
@@ -40,6 +40,10 @@ export interface Channel {
   /** This thread's views of the segment it last wrote to and read from (see segmentView). */
   tail: SegmentView;
   head: SegmentView;
+  /** Where this thread encodes items for this queue (see encodeItem). */
+  readonly allocate: Allocate;
+  /** The spill block the last encode for this queue allocated, 0 if it went inline. */
+  spilled: number;
 }
 
 /**
@@ -62,25 +66,68 @@ function segmentView(channel: Channel, cached: SegmentView, segment: number): Se
   return { offset: segment, u8: new Uint8Array(buffer, payload(segment), bytes), u32: new Uint32Array(buffer, payload(segment), bytes >>> 2) };
 }
 
-/** Copies of a few bytes are faster by hand than through set()/slice(). */
+/** Copies of a few bytes are faster by hand than through set(). */
 const SMALL_COPY = 32;
 
-/** An encoded item ready to append: its bytes, or the block they were spilled into. */
+/**
+ * An encoded item ready to append: inline bytes, or a view over the spill
+ * block they were encoded into. Inline bytes sit in this thread's scratch
+ * buffer until `own` copies them: the next encode overwrites the scratch.
+ */
 export interface Outgoing {
   readonly bytes: Uint8Array;
   /** Offset of the spill block, or 0 when the bytes go inline. */
   readonly spill: number;
 }
 
-/** What a take found: the encoded bytes, copied out (a spilled item is copied after the unlock). */
-export type Taken = { bytes: Uint8Array } | { spill: number; length: number };
+/**
+ * What a take found: the encoded bytes, in this thread's read scratch (inline)
+ * or a view over the item's spill block, to decode at once (see takenValue).
+ */
+export interface Taken {
+  readonly bytes: Uint8Array;
+  readonly spill: number;
+}
+
+/**
+ * Per-thread scratch buffers: items are encoded into `writeScratch` and
+ * copied into a segment under the lock, and copied out of it into
+ * `readScratch` and decoded after the unlock, so the common small item
+ * allocates no buffer of its own (an ArrayBuffer over 64 bytes is a malloc).
+ */
+let writeScratch: Uint8Array = new Uint8Array(4096);
+let readScratch: Uint8Array = new Uint8Array(4096);
+
+function grown(scratch: Uint8Array, length: number): Uint8Array {
+  return scratch.byteLength >= length ? scratch : new Uint8Array(Math.max(length, scratch.byteLength * 2));
+}
 
 const BLOCK_HEADER = 16;
 const payload = (offset: number) => offset + BLOCK_HEADER;
 const align8 = (n: number) => (n + 7) & ~7;
 
 export function openChannel(block: Block): Channel {
-  return { block, arena: block.arena, words: block.int32(0, HEADER_WORDS), tail: NO_SEGMENT, head: NO_SEGMENT };
+  const channel: Channel = {
+    block,
+    arena: block.arena,
+    words: block.int32(0, HEADER_WORDS),
+    tail: NO_SEGMENT,
+    head: NO_SEGMENT,
+    spilled: 0,
+    // An item over a quarter segment is encoded straight into a spill block;
+    // anything smaller into the write scratch.
+    allocate: (length) => {
+      if (length <= channel.words[SEG_BYTES]! >>> 2) {
+        channel.spilled = 0;
+        writeScratch = grown(writeScratch, length);
+        return writeScratch.subarray(0, length);
+      }
+      const spill = channel.arena.allocate(KIND_BUFFER, length, false);
+      channel.spilled = spill;
+      return new Uint8Array(channel.arena.buffer, payload(spill), length);
+    },
+  };
+  return channel;
 }
 
 /** Sets up a new queue's header and first segment. */
@@ -94,15 +141,22 @@ export function initChannel(channel: Channel, maxsize: number, joinable: boolean
   words[HEAD_POS] = words[TAIL_POS] = RECORDS_START;
 }
 
-/** Encoded bytes as a record: inline when small, else copied now (before any lock) into a block of their own. */
-export function prepare(channel: Channel, bytes: Uint8Array): Outgoing {
-  if (bytes.byteLength <= channel.words[SEG_BYTES]! >>> 2) return { bytes, spill: 0 };
-  const spill = channel.arena.allocate(KIND_BUFFER, bytes.byteLength);
-  channel.arena.u8.set(bytes, payload(spill));
-  return { bytes, spill };
+/**
+ * Encodes an item before any lock is taken: a small one into the scratch, a
+ * large one into a block of its own. (The allocate call comes last in an
+ * encode, after any getter that could run a nested put, so `spilled` is ours.)
+ */
+export function encodeItem(channel: Channel, item: unknown): Outgoing {
+  const bytes = encode(item, "item", channel.allocate);
+  return { bytes, spill: channel.spilled };
 }
 
-/** Gives back what `prepare` took, for an item that will not be put after all. */
+/** An outgoing item that must survive later encodes on this thread (a put about to wait). */
+export function own(item: Outgoing): Outgoing {
+  return item.spill ? item : { bytes: item.bytes.slice(), spill: 0 };
+}
+
+/** Gives back what `encodeItem` took, for an item that will not be put after all. */
 export function abandon(channel: Channel, item: Outgoing): void {
   if (item.spill) releaseBlock(channel.arena, item.spill);
   discardEncoded(item.bytes);
@@ -175,19 +229,16 @@ export function take(channel: Channel): Taken | undefined {
     }
     let taken: Taken;
     if (flags === SPILLED) {
-      taken = { spill: view.u32[w + 2]!, length };
+      const spill = view.u32[w + 2]!;
+      taken = { bytes: new Uint8Array(channel.arena.buffer, payload(spill), length), spill };
       words[HEAD_POS] = pos + RECORD_HEADER + 8;
     } else {
       const at = pos + RECORD_HEADER;
       const { u8 } = view;
-      let bytes: Uint8Array;
-      if (length <= SMALL_COPY) {
-        bytes = new Uint8Array(length);
-        for (let i = 0; i < length; i++) bytes[i] = u8[at + i]!;
-      } else {
-        bytes = u8.slice(at, at + length);
-      }
-      taken = { bytes };
+      const bytes = (readScratch = grown(readScratch, length));
+      if (length <= SMALL_COPY) for (let i = 0; i < length; i++) bytes[i] = u8[at + i]!;
+      else bytes.set(u8.subarray(at, at + length));
+      taken = { bytes: bytes.subarray(0, length), spill: 0 };
       words[HEAD_POS] = pos + RECORD_HEADER + align8(length);
     }
     const items = words[ITEMS]! - 1;
@@ -199,13 +250,22 @@ export function take(channel: Channel): Taken | undefined {
   }
 }
 
-/** After the unlock: the bytes of a taken item (a spilled one is copied out and its block freed). */
-export function bytesOf(channel: Channel, taken: Taken): Uint8Array {
-  if ("bytes" in taken) return taken.bytes;
-  const start = payload(taken.spill);
-  const bytes = channel.arena.u8.slice(start, start + taken.length);
-  releaseBlock(channel.arena, taken.spill);
-  return bytes;
+/**
+ * Right after the unlock (before anything else on this thread can reuse the
+ * read scratch): the taken item's value; a spilled item's block is freed.
+ */
+export function takenValue(channel: Channel, taken: Taken): unknown {
+  try {
+    return decode(taken.bytes);
+  } finally {
+    if (taken.spill) releaseBlock(channel.arena, taken.spill);
+  }
+}
+
+/** Drops a taken item unread: the references it holds and its spill block. */
+function discardTaken(channel: Channel, taken: Taken): void {
+  discardEncoded(taken.bytes);
+  if (taken.spill) releaseBlock(channel.arena, taken.spill);
 }
 
 /** Wakes one sleeping getter if any registered (call after the unlock, with GETTERS read under it). */
@@ -235,7 +295,7 @@ export function closeChannel(channel: Channel): void {
  */
 export function disposeChannel(channel: Channel): void {
   const { words, arena } = channel;
-  for (let taken = take(channel); taken; taken = take(channel)) discardEncoded(bytesOf(channel, taken));
+  for (let taken = take(channel); taken; taken = take(channel)) discardTaken(channel, taken);
   releaseBlock(arena, words[HEAD_SEG]! >>> 0);
   if (words[SPARE]) releaseBlock(arena, words[SPARE]! >>> 0);
 }
@@ -243,7 +303,7 @@ export function disposeChannel(channel: Channel): void {
 function takeSegment(channel: Channel): number {
   const { words } = channel;
   const spare = words[SPARE]! >>> 0;
-  const segment = spare || channel.arena.allocate(KIND_BUFFER, words[SEG_BYTES]!);
+  const segment = spare || channel.arena.allocate(KIND_BUFFER, words[SEG_BYTES]!, false);
   words[SPARE] = 0;
   channel.arena.u32[payload(segment) >>> 2] = 0; // SEGMENT_NEXT: none yet
   return segment;

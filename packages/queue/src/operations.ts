@@ -1,24 +1,24 @@
-import { checkWaitOptions, decode, encode, waitAsync, waitSync, type Attempt, type WaitOptions } from "@multiproc/core";
+import { checkWaitOptions, waitAsync, waitSync, type Attempt, type WaitOptions } from "@multiproc/core";
 import {
   abandon,
   append,
-  bytesOf,
   CLOSED,
+  encodeItem,
   FREE_SEQ,
   GET_SEQ,
   GETTERS,
   isFull,
   ITEMS,
   lock,
-  prepare,
+  own,
   PUTTERS,
   take,
+  takenValue,
   unlock,
   wakeGetter,
   wakePutter,
   type Channel,
   type Outgoing,
-  type Taken,
 } from "./channel.js";
 import { QueueClosedError, QueueEmptyError, QueueFullError } from "./errors.js";
 
@@ -27,14 +27,11 @@ import { QueueClosedError, QueueEmptyError, QueueFullError } from "./errors.js";
  * sync and no-wait forms. A waiter registers (GETTERS or PUTTERS) only right
  * before it sleeps, so puts and gets skip the notify when nobody sleeps; a
  * waiter that leaves without acting (timeout, abort) passes a wake-up on, so
- * the notify that may have been meant for it is not lost.
+ * the notify that may have been meant for it is not lost. The first try
+ * needs no Waiter at all: most puts and gets of a busy queue succeed at once.
  */
 
-function encodeItem(item: unknown, channel: Channel): Outgoing {
-  return prepare(channel, encode(item, "item"));
-}
-
-/** One try at a put: true if appended, false if full; throws QueueClosedError (after giving the item back). */
+/** One try at a put: true if appended, false if full; throws QueueClosedError (the caller gives the item back). */
 function tryPut(channel: Channel, item: Outgoing): boolean {
   const { words } = channel;
   lock(channel);
@@ -53,20 +50,23 @@ function tryPut(channel: Channel, item: Outgoing): boolean {
   return true;
 }
 
-/** One try at a get: the bytes, or undefined if empty; throws QueueClosedError when closed and drained. */
-function tryGet(channel: Channel): Uint8Array | undefined {
+/** What tryGet returns when there is nothing to take (an item may be `undefined`). */
+const NOTHING: unique symbol = Symbol("nothing");
+
+/** One try at a get: the item, or NOTHING if empty; throws QueueClosedError when closed and drained. */
+function tryGet(channel: Channel): unknown {
   const { words } = channel;
   lock(channel);
-  const taken: Taken | undefined = take(channel);
+  const taken = take(channel);
   const closed = words[CLOSED];
   const putters = words[PUTTERS]!;
   unlock(channel);
   if (taken) {
     wakePutter(channel, putters);
-    return bytesOf(channel, taken);
+    return takenValue(channel, taken);
   }
   if (closed) throw new QueueClosedError("The queue is closed and empty");
-  return undefined;
+  return NOTHING;
 }
 
 /** A waiter's registration: counted in GETTERS or PUTTERS only while it may sleep. */
@@ -133,7 +133,7 @@ function putAttempt(channel: Channel, item: Outgoing, waiter: Waiter): Attempt {
   };
 }
 
-function getAttempt(channel: Channel, waiter: Waiter, out: { taken?: Taken }): Attempt {
+function getAttempt(channel: Channel, waiter: Waiter, out: { value?: unknown }): Attempt {
   const { words } = channel;
   return (beforeSleep) => {
     lock(channel);
@@ -142,8 +142,8 @@ function getAttempt(channel: Channel, waiter: Waiter, out: { taken?: Taken }): A
     if (taken) {
       const putters = words[PUTTERS]!;
       unlock(channel);
-      out.taken = taken;
       wakePutter(channel, putters);
+      out.value = takenValue(channel, taken);
       return true;
     }
     if (words[CLOSED]) {
@@ -161,13 +161,18 @@ const hasRoom = (words: Int32Array) => !isFull(words);
 
 export async function putItem(channel: Channel, item: unknown, options: WaitOptions | undefined): Promise<void> {
   if (options !== undefined) checkWaitOptions(options);
-  const outgoing = encodeItem(item, channel);
+  let outgoing = encodeItem(channel, item);
   let done = false;
-  const waiter = new Waiter(channel, PUTTERS, FREE_SEQ);
+  let waiter: Waiter | undefined;
   try {
-    done = tryPut(channel, outgoing) || (await waitAsync(channel.words, FREE_SEQ, putAttempt(channel, outgoing, waiter), options));
+    done = tryPut(channel, outgoing);
+    if (!done) {
+      outgoing = own(outgoing); // other code on this thread encodes while this put waits
+      waiter = new Waiter(channel, PUTTERS, FREE_SEQ);
+      done = await waitAsync(channel.words, FREE_SEQ, putAttempt(channel, outgoing, waiter), options);
+    }
   } finally {
-    waiter.leave(hasRoom);
+    waiter?.leave(hasRoom);
     if (!done) abandon(channel, outgoing);
   }
   if (!done) throw new QueueFullError(`The queue stayed full for ${options?.timeout} ms`);
@@ -175,20 +180,24 @@ export async function putItem(channel: Channel, item: unknown, options: WaitOpti
 
 export function putItemSync(channel: Channel, item: unknown, options: WaitOptions | undefined): void {
   if (options !== undefined) checkWaitOptions(options);
-  const outgoing = encodeItem(item, channel);
+  const outgoing = encodeItem(channel, item);
   let done = false;
-  const waiter = new Waiter(channel, PUTTERS, FREE_SEQ);
+  let waiter: Waiter | undefined;
   try {
-    done = tryPut(channel, outgoing) || waitSync(channel.words, FREE_SEQ, putAttempt(channel, outgoing, waiter), options);
+    done = tryPut(channel, outgoing);
+    if (!done) {
+      waiter = new Waiter(channel, PUTTERS, FREE_SEQ);
+      done = waitSync(channel.words, FREE_SEQ, putAttempt(channel, outgoing, waiter), options);
+    }
   } finally {
-    waiter.leave(hasRoom);
+    waiter?.leave(hasRoom);
     if (!done) abandon(channel, outgoing);
   }
   if (!done) throw new QueueFullError(`The queue stayed full for ${options?.timeout} ms`);
 }
 
 export function putItemNowait(channel: Channel, item: unknown): void {
-  const outgoing = encodeItem(item, channel);
+  const outgoing = encodeItem(channel, item);
   let done = false;
   try {
     done = tryPut(channel, outgoing);
@@ -201,8 +210,8 @@ export function putItemNowait(channel: Channel, item: unknown): void {
 export async function getItem<T>(channel: Channel, options: WaitOptions | undefined): Promise<T> {
   if (options !== undefined) checkWaitOptions(options);
   const now = tryGet(channel);
-  if (now) return decode(now) as T;
-  const out: { taken?: Taken } = {};
+  if (now !== NOTHING) return now as T;
+  const out: { value?: unknown } = {};
   const waiter = new Waiter(channel, GETTERS, GET_SEQ);
   let done: boolean;
   try {
@@ -211,14 +220,14 @@ export async function getItem<T>(channel: Channel, options: WaitOptions | undefi
     waiter.leave(hasItems);
   }
   if (!done) throw new QueueEmptyError(`The queue stayed empty for ${options?.timeout} ms`);
-  return decode(bytesOf(channel, out.taken!)) as T;
+  return out.value as T;
 }
 
 export function getItemSync<T>(channel: Channel, options: WaitOptions | undefined): T {
   if (options !== undefined) checkWaitOptions(options);
   const now = tryGet(channel);
-  if (now) return decode(now) as T;
-  const out: { taken?: Taken } = {};
+  if (now !== NOTHING) return now as T;
+  const out: { value?: unknown } = {};
   const waiter = new Waiter(channel, GETTERS, GET_SEQ);
   let done: boolean;
   try {
@@ -227,13 +236,13 @@ export function getItemSync<T>(channel: Channel, options: WaitOptions | undefine
     waiter.leave(hasItems);
   }
   if (!done) throw new QueueEmptyError(`The queue stayed empty for ${options?.timeout} ms`);
-  return decode(bytesOf(channel, out.taken!)) as T;
+  return out.value as T;
 }
 
 export function getItemNowait<T>(channel: Channel): T {
   const now = tryGet(channel);
-  if (!now) throw new QueueEmptyError("The queue is empty");
-  return decode(now) as T;
+  if (now === NOTHING) throw new QueueEmptyError("The queue is empty");
+  return now as T;
 }
 
 /**

@@ -70,6 +70,16 @@ describe("Queue", () => {
         else expect([(item as Uint8Array).length, (item as Uint8Array)[size - 1]]).toEqual([size, i]);
       }
     });
+
+    it("keep a waiting put's item intact while other puts and gets run on the same thread", async () => {
+      const q = new Queue<unknown>({ maxsize: 1 });
+      q.putNowait("first");
+      const waiting = q.put({ second: "x".repeat(300) }); // waits for room
+      expect(() => q.putNowait("third, which reuses the encode buffer")).toThrow(QueueFullError);
+      expect(q.getNowait()).toBe("first");
+      await waiting;
+      expect(q.getNowait()).toEqual({ second: "x".repeat(300) });
+    });
   });
 
   describe("errors", () => {

@@ -2,7 +2,7 @@
 // npm run bench [-- area ...] [--smoke] [--reps N]
 // Runs the workloads of the named areas (all by default), prints the ratio
 // table, and (unless --smoke) writes results/latest.json and a dated copy.
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { formatReport, machine, runWorkload } from "./harness.mjs";
 
 const AREAS = {
@@ -39,6 +39,11 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   if (!smoke) {
     const dir = new URL("../results/", import.meta.url);
     mkdirSync(dir, { recursive: true });
+    // A run of some areas keeps the other areas' figures from the last run.
+    const latest = new URL("latest.json", dir);
+    const earlier = existsSync(latest) ? JSON.parse(readFileSync(latest, "utf8")).workloads : [];
+    const ran = new Set(report.workloads.map((w) => w.area));
+    report.workloads = [...earlier.filter((w) => !ran.has(w.area)), ...report.workloads];
     const json = `${JSON.stringify(report, null, 2)}\n`;
     writeFileSync(new URL("latest.json", dir), json);
     writeFileSync(new URL(`${report.date.slice(0, 10)}.json`, dir), json);

@@ -28,6 +28,27 @@ describe("encode() / decode()", () => {
     );
   });
 
+  it("writes into the caller's buffer, and starts bulk bodies 8-aligned (fast copies to shared memory)", () => {
+    const shared = new Uint8Array(new SharedArrayBuffer(256));
+    const sizes: number[] = [];
+    const into = (length: number) => {
+      sizes.push(length);
+      return shared.subarray(16, 16 + length);
+    };
+    const bytes = encode(new Uint8Array([1, 2, 3]), "v", into);
+    expect(sizes).toEqual([8 + 3]);
+    expect(bytes.buffer).toBe(shared.buffer);
+    expect([...bytes.subarray(8)]).toEqual([1, 2, 3]);
+    expect([...(decode(bytes) as Uint8Array)]).toEqual([1, 2, 3]);
+    const object = encode({ a: [1, "x"] }, "v", into);
+    expect(object[0]).toBe(TAG.V8);
+    expect(decode(object)).toEqual({ a: [1, "x"] });
+    const long = "lång ".repeat(2000); // over the short-string path: sized exactly
+    const encodedLong = encode(long);
+    expect(encodedLong.byteLength).toBe(1 + Buffer.byteLength(long));
+    expect(decode(encodedLong)).toBe(long);
+  });
+
   it("uses the small fast paths for common values", () => {
     expect(encode(42)[0]).toBe(TAG.INT32);
     expect(encode(-0)[0]).toBe(TAG.FLOAT64);

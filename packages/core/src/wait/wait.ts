@@ -14,8 +14,19 @@ export type Attempt = (beforeSleep: boolean) => true | number;
 /** How one sleep ended, as `Atomics.wait` says it. */
 export type SleepResult = "ok" | "not-equal" | "timed-out";
 
-/** Tries in a tight loop before sleeping: a hand-off between two running threads is often this quick. */
-const SPIN_TRIES = 64;
+/**
+ * Reads of the word between tries before sleeping: a hand-off between two
+ * running threads is often this quick (a few microseconds), and a plain read
+ * keeps the word's cache line shared instead of pulling it away from the
+ * thread about to change it, as repeated tries (which take locks) would.
+ */
+const SPIN_READS = 2000;
+
+/** Spins reading `cell[index]` until it no longer holds `seen` or the budget is spent; returns the reads left. */
+function spinWhile(cell: Int32Array, index: number, seen: number, budget: number): number {
+  while (budget > 0 && Atomics.load(cell, index) === seen) budget--;
+  return budget;
+}
 
 /** One `Atomics.wait` until `deadline` (absolute, `performance.now()`), at most `sliceMs` long. */
 export function sleepSync(cell: Int32Array, index: number, expected: number, deadline: number, sliceMs = Infinity): SleepResult {
@@ -61,12 +72,14 @@ export async function sleepAsync(
  */
 export function waitSync(cell: Int32Array, index: number, attempt: Attempt, options?: WaitOptions, sliceMs = Infinity): boolean {
   const { deadline } = checkWaitOptions(options);
-  for (let spin = 0; ; spin++) {
-    const beforeSleep = spin >= SPIN_TRIES;
+  let spins = SPIN_READS;
+  for (;;) {
+    const beforeSleep = spins === 0;
     const seen = attempt(beforeSleep);
     if (seen === true) return true;
     if (remaining(deadline) === 0) return false;
     if (beforeSleep) sleepSync(cell, index, seen, deadline, sliceMs);
+    else spins = spinWhile(cell, index, seen, spins);
   }
 }
 
@@ -77,12 +90,14 @@ export function waitSync(cell: Int32Array, index: number, attempt: Attempt, opti
  */
 export async function waitAsync(cell: Int32Array, index: number, attempt: Attempt, options?: WaitOptions, sliceMs = Infinity): Promise<boolean> {
   const { deadline, signal } = checkWaitOptions(options);
-  for (let spin = 0; ; spin++) {
+  let spins = SPIN_READS;
+  for (;;) {
     signal?.throwIfAborted();
-    const beforeSleep = spin >= SPIN_TRIES;
+    const beforeSleep = spins === 0;
     const seen = attempt(beforeSleep);
     if (seen === true) return true;
     if (remaining(deadline) === 0) return false;
     if (beforeSleep) await sleepAsync(cell, index, seen, deadline, signal, sliceMs);
+    else spins = spinWhile(cell, index, seen, spins);
   }
 }
