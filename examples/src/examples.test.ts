@@ -15,6 +15,14 @@ describe("examples", () => {
     expect(out).toContain("exit codes: 0 0 0 0 0");
   });
 
+  it("factorial-pool.mjs maps on a Pool and an executor, with a progress bar", async () => {
+    const out = await run("./factorial-pool.mjs");
+    expect(out).toContain("Pool.map [##############################] 200/200");
+    expect(out).toContain("Pool.map: 200 factorials; 2000! has 5736 digits");
+    expect(out).toContain("executor [##############################] 20/20");
+    expect(out).toContain("executor: 20 futures done; 10! has 7 digits");
+  });
+
   it("errors.mjs shows the worker's error, a join timeout and terminate", async () => {
     const out = await run("./errors.mjs");
     expect(out).toBe(

@@ -40,7 +40,7 @@ export { fromMessage, toMessage, type Message } from "./codec/message.js";
 export { scan } from "./codec/walk.js";
 
 export { isTaskRef, task, toTaskSpec, type AnyTaskFunction, type TaskArgs, type TaskLike, type TaskRef, type TaskResult, type TaskSpec } from "./task/task.js";
-export { callTask, compileSource, resolveTask } from "./task/run.js";
+export { callTask, compileSource, explainTaskError, resolveTask } from "./task/run.js";
 
 export {
   childThreadEnded,

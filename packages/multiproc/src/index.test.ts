@@ -4,6 +4,7 @@ import * as core from "@multiproc/core";
 import * as event from "@multiproc/event";
 import * as lock from "@multiproc/lock";
 import * as pipe from "@multiproc/pipe";
+import * as pool from "@multiproc/pool";
 import * as processPackage from "@multiproc/process";
 import * as queue from "@multiproc/queue";
 import * as semaphore from "@multiproc/semaphore";
@@ -12,9 +13,19 @@ import * as umbrella from "multiproc";
 
 describe("multiproc", () => {
   it("re-exports every export of every package", () => {
-    for (const pkg of [core, event, lock, pipe, processPackage, queue, semaphore, sharedValue]) {
-      for (const [name, value] of Object.entries(pkg)) expect(umbrella[name as keyof typeof umbrella], name).toBe(value);
+    for (const pkg of [core, event, lock, pipe, pool, processPackage, queue, semaphore, sharedValue]) {
+      for (const [name, value] of Object.entries(pkg)) if (name !== "wait") expect(umbrella[name as keyof typeof umbrella], name).toBe(value);
     }
+  });
+
+  it("has one wait() for Connections (pipe) and Futures (pool)", async () => {
+    const [a, b] = umbrella.Pipe();
+    b.send("hi");
+    expect(await umbrella.wait([a, b], 0)).toEqual([a]);
+    await using ex = new umbrella.ProcessPoolExecutor({ maxWorkers: 1 });
+    const f = ex.submit((n: number) => n + 1, 1);
+    const { done, notDone } = await umbrella.wait([f]);
+    expect([done.has(f), notDone.size, await f]).toEqual([true, 0, 2]);
   });
 
   it("works from CommonJS too, sharing state with the ESM build", async () => {

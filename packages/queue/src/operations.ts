@@ -50,11 +50,11 @@ function tryPut(channel: Channel, item: Outgoing): boolean {
   return true;
 }
 
-/** What tryGet returns when there is nothing to take (an item may be `undefined`). */
-const NOTHING: unique symbol = Symbol("nothing");
+/** What tryGet returns when there is nothing to take (an item may be `undefined`); Symbol.for, so every copy of this package agrees. */
+export const NOTHING: unique symbol = Symbol.for("multiproc.queue.nothing") as never;
 
 /** One try at a get: the item, or NOTHING if empty; throws QueueClosedError when closed and drained. */
-function tryGet(channel: Channel): unknown {
+export function tryGet(channel: Channel): unknown {
   const { words } = channel;
   lock(channel);
   const taken = take(channel);

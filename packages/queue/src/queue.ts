@@ -2,7 +2,7 @@ import { claimBlock, describe, KIND, SHAREABLE, ValueError, type Block, type Sha
 import { closeChannel, initChannel, ITEMS, isFull, MAXSIZE, openChannel, type Channel } from "./channel.js";
 import { QueueClosedError } from "./errors.js";
 import { HEADER_WORDS } from "./layout.js";
-import { getItem, getItemNowait, getItemSync, putItem, putItemNowait, putItemSync, waitReadable, waitReadableSync } from "./operations.js";
+import { getItem, getItemNowait, getItemSync, NOTHING, putItem, putItemNowait, putItemSync, tryGet, waitReadable, waitReadableSync } from "./operations.js";
 
 /**
  * Hooks for @multiproc/pipe (Symbol.for, so any copy of this package
@@ -10,6 +10,8 @@ import { getItem, getItemNowait, getItemSync, putItem, putItemNowait, putItemSyn
  */
 export const WAIT_READABLE = Symbol.for("multiproc.queue.waitReadable");
 export const WAIT_READABLE_SYNC = Symbol.for("multiproc.queue.waitReadableSync");
+/** Hook for @multiproc/pool: getNowait() without the cost of an exception when empty; returns NOTHING then. */
+export const TRY_GET = Symbol.for("multiproc.queue.tryGet");
 
 export interface QueueOptions {
   /** The most items the queue holds; `put` waits while it is full. 0 or less (the default): unbounded. */
@@ -127,6 +129,11 @@ export class Queue<T = unknown> implements Shareable, AsyncIterable<T> {
   /** @internal */
   [WAIT_READABLE_SYNC](options?: WaitOptions): boolean {
     return waitReadableSync(this.#channel, options);
+  }
+
+  /** @internal The oldest item, or NOTHING when empty (QueueClosedError when closed and drained). */
+  [TRY_GET](): T | typeof NOTHING {
+    return tryGet(this.#channel) as T | typeof NOTHING;
   }
 
   /** For JoinableQueue: its channel, which it shares with this class. */

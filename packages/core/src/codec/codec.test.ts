@@ -80,6 +80,7 @@ describe("encode() / decode()", () => {
     expect(() => encode({ "odd key": new WeakMap() })).toThrow(/Cannot send value\["odd key"\]/);
     expect(() => encode({ port: new MessageChannel().port1 })).toThrow(/Cannot send value\.port: .*MessagePort/);
     expect(() => encode({ raw: new SharedArrayBuffer(8) })).toThrow(/value\.raw: a SharedArrayBuffer cannot travel as bytes; use SharedMemory/);
+    expect(() => encode({ cell: [new Int32Array(new SharedArrayBuffer(8))] })).toThrow(/value\.cell\[0\]: a SharedArrayBuffer cannot travel as bytes.*Int32Array would arrive as a copy/);
     expect(() => encode(Symbol("top"))).toThrow(TypeError);
   });
 

@@ -125,7 +125,7 @@ function encodeString(value: string, allocate: Allocate): Uint8Array {
 }
 
 function encodeStructured(value: unknown, path: string, allocate: Allocate): Uint8Array {
-  const dirty = scan(value, path);
+  const dirty = scan(value, path, true);
   const shareables: Shareable[] = [];
   const plain = dirty ? replaceShareables(value, dirty, shareables) : value;
   let body: Uint8Array;

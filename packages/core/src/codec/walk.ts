@@ -40,10 +40,10 @@ function unsendable(path: string, value: unknown): TypeError {
  * value that cannot be sent. Returns the containers that lead to a shareable
  * instance (the ones `replaceShareables` must copy), or null when there is none.
  */
-export function scan(value: unknown, path: string): Set<object> | null {
+export function scan(value: unknown, path: string, asBytes = false): Set<object> | null {
   const parents = new Map<object, object[]>();
   const holders: object[] = [];
-  scanInner(value, path, undefined, parents, holders);
+  scanInner(value, path, undefined, parents, holders, asBytes);
   if (holders.length === 0) return null;
   // Everything from which a shareable can be reached must be copied; walking
   // the parent links up from each shareable finds exactly that, cycles included.
@@ -61,7 +61,11 @@ export function scan(value: unknown, path: string): Set<object> | null {
   return dirty;
 }
 
-function scanInner(value: unknown, path: string, parent: object | undefined, parents: Map<object, object[]>, holders: object[]): void {
+/**
+ * `asBytes`: the value will be serialized to bytes (a Queue item, a Pool
+ * task), where v8 would silently copy shared memory; refuse it instead.
+ */
+function scanInner(value: unknown, path: string, parent: object | undefined, parents: Map<object, object[]>, holders: object[], asBytes: boolean): void {
   if (typeof value === "function" || typeof value === "symbol") throw unsendable(path, value);
   if (typeof value !== "object" || value === null) return;
   const known = parents.get(value);
@@ -74,6 +78,12 @@ function scanInner(value: unknown, path: string, parent: object | undefined, par
     holders.push(value);
     return;
   }
+  if (asBytes && (value instanceof SharedArrayBuffer || (ArrayBuffer.isView(value) && value.buffer instanceof SharedArrayBuffer))) {
+    throw new TypeError(
+      `Cannot send ${path}: a SharedArrayBuffer cannot travel as bytes; use SharedMemory or SharedArray from @multiproc/shared-value, ` +
+        `which arrive sharing their memory (this ${value.constructor.name} would arrive as a copy)`,
+    );
+  }
   if (isOpaqueLeaf(value)) return;
   if (value instanceof WeakMap || value instanceof WeakSet || value instanceof Promise || value instanceof WeakRef) {
     throw unsendable(path, value);
@@ -81,18 +91,18 @@ function scanInner(value: unknown, path: string, parent: object | undefined, par
   if (value instanceof Map) {
     let i = 0;
     for (const [k, v] of value) {
-      scanInner(k, `${path}.<key ${i}>`, value, parents, holders);
-      scanInner(v, childPath(path, typeof k === "string" ? k : `<entry ${i}>`), value, parents, holders);
+      scanInner(k, `${path}.<key ${i}>`, value, parents, holders, asBytes);
+      scanInner(v, childPath(path, typeof k === "string" ? k : `<entry ${i}>`), value, parents, holders, asBytes);
       i++;
     }
   } else if (value instanceof Set) {
     let i = 0;
-    for (const v of value) scanInner(v, `${path}.<item ${i++}>`, value, parents, holders);
+    for (const v of value) scanInner(v, `${path}.<item ${i++}>`, value, parents, holders, asBytes);
   } else if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) scanInner(value[i], childPath(path, i), value, parents, holders);
+    for (let i = 0; i < value.length; i++) scanInner(value[i], childPath(path, i), value, parents, holders, asBytes);
   } else {
     for (const key of Object.keys(value)) {
-      scanInner((value as Record<string, unknown>)[key], childPath(path, key), value, parents, holders);
+      scanInner((value as Record<string, unknown>)[key], childPath(path, key), value, parents, holders, asBytes);
     }
   }
 }

@@ -68,8 +68,13 @@ export async function callTask(spec: TaskSpec, fn: AnyFunction, args: readonly u
   try {
     return await fn(...args);
   } catch (error) {
-    throw spec.by === "source" ? explainMissingName(spec, error) : error;
+    throw explainTaskError(spec, error);
   }
+}
+
+/** What a task threw, with the missing-name explanation added for a function sent by value (for callers that call `fn` themselves). */
+export function explainTaskError(spec: TaskSpec, error: unknown): unknown {
+  return spec.by === "source" ? explainMissingName(spec, error) : error;
 }
 
 function explainMissingName(spec: Extract<TaskSpec, { by: "source" }>, error: unknown): unknown {

@@ -1,0 +1,52 @@
+// Task functions for the pool tests, by reference.
+export const square = (n) => n * n;
+export const add = (a, b) => a + b;
+export async function slowDouble(n) {
+  await new Promise((resolve) => setTimeout(resolve, 5));
+  return 2 * n;
+}
+export function fail(message) {
+  const error = new RangeError(message, { cause: new Error("the cause") });
+  error.detail = { n: 42 };
+  throw error;
+}
+export function exit(code) {
+  process.exit(code);
+}
+export function throwOutside() {
+  setTimeout(() => {
+    throw new Error("thrown from a timer");
+  }, 0);
+  return new Promise(() => {}); // never settles: the timer's error kills the worker
+}
+export function hog() {
+  const keep = [];
+  for (;;) keep.push(new Array(1e5).fill(Math.random()));
+}
+/** Blocks this worker until word 0 of the SharedArray is non-zero; counts itself in word 1. */
+export function blockUntil(shared) {
+  const cell = shared.raw;
+  Atomics.add(cell, 1, 1);
+  Atomics.notify(cell, 1);
+  while (Atomics.load(cell, 0) === 0) Atomics.wait(cell, 0, 0, 1000);
+  return "released";
+}
+export function threadId() {
+  return import("node:worker_threads").then((m) => m.threadId);
+}
+export function init(value) {
+  globalThis.initValue = value;
+}
+export function initValue() {
+  return globalThis.initValue;
+}
+export function initFails() {
+  throw new Error("no database");
+}
+export function bump(counter, times) {
+  for (let i = 0; i < times; i++) counter.add(1);
+  return counter.value;
+}
+export function returnsFunction() {
+  return () => 1;
+}

@@ -1,0 +1,484 @@
+import { Worker, type ResourceLimits } from "node:worker_threads";
+import {
+  childThreadEnded,
+  decode,
+  deserializeError,
+  discardEncoded,
+  prepareChildThread,
+  toMessage,
+  toTaskSpec,
+  ValueError,
+  type ChildThread,
+  type SerializedError,
+  type TaskSpec,
+} from "@multiproc/core";
+import { Queue } from "@multiproc/queue";
+import { BrokenPoolError, CancelledError, WorkerDiedError, type WorkerDeath } from "./errors.js";
+import { encodeSpec, readResult, taskId, taskPayload, writeTask } from "./messages.js";
+import { FAILED, INIT_FAILED, READY, STARTED, type Mode, type PoolWorkerData } from "./protocol.js";
+
+/**
+ * What Pool and ProcessPoolExecutor share: the workers, one FIFO of tasks,
+ * dispatch, results, and what happens when a worker dies.
+ *
+ * Dispatch: each worker has its own task queue holding at most DEPTH tasks
+ * (the one it runs and the next, so it never waits for this thread between
+ * two tasks); the rest wait here in one FIFO, so order and balance hold. A
+ * worker that goes idle while another holds a queued task takes that task
+ * over (the queues are multi-consumer, so the take is exactly-once).
+ *
+ * Crash accounting: a worker writes the id of each task into its status word
+ * before it runs it. When a worker exits, the results it sent are read
+ * first; then of the tasks it held, the started one failed (the worker died
+ * in it) and the others never ran and go back to the front of the FIFO.
+ */
+
+/** One unit of work: a call, or a chunk of map items. Encoded at submit. */
+export interface Job {
+  readonly fnId: number;
+  /** The function's spec as the bytes every task message carries (see messages.ts). */
+  readonly specBytes: Uint8Array;
+  readonly mode: Mode;
+  /** The encoded args (or items): encoded once, so an unsendable value throws at submit. */
+  readonly payload: Uint8Array;
+  readonly signal: AbortSignal | undefined;
+  resolve(value: unknown): void;
+  reject(error: unknown): void;
+  /** Called when the job goes to a worker (a Future is "running" from then on). */
+  onDispatch?(): void;
+}
+
+interface Pending {
+  readonly id: number;
+  readonly job: Job;
+  slot: Slot | undefined;
+  onAbort: (() => void) | undefined;
+}
+
+interface Slot {
+  readonly worker: Worker;
+  readonly child: ChildThread;
+  readonly tasks: Queue<Uint8Array>;
+  readonly status: Int32Array;
+  /** Ids given to this worker and not yet answered, oldest first. */
+  readonly held: number[];
+  /** Set when this side stops the worker: how the task it runs should fail. */
+  stopError: unknown;
+  uncaught: Error | undefined;
+  exited: Promise<void>;
+}
+
+export interface EngineOptions {
+  size: number;
+  initializer: TaskSpec | undefined;
+  initargs: unknown[];
+  maxTasks: number;
+  /** Executor semantics: a worker dying abruptly breaks the whole pool (Python's BrokenProcessPool). */
+  breakOnDeath: boolean;
+  /** For error messages and thread names ("Pool", "ProcessPoolExecutor"). */
+  label: string;
+  resourceLimits: ResourceLimits | undefined;
+}
+
+/** @multiproc/queue's hook for a get that returns NOTHING when empty instead of throwing (Symbol.for: any copy answers). */
+const TRY_GET = Symbol.for("multiproc.queue.tryGet");
+const NOTHING = Symbol.for("multiproc.queue.nothing");
+type Tryable<T> = Queue<T> & { [TRY_GET](): T | typeof NOTHING };
+
+function tryGet<T>(queue: Queue<T>): T | undefined {
+  const item = (queue as Tryable<T>)[TRY_GET]();
+  return item === NOTHING ? undefined : (item as T);
+}
+
+/** Drops `id` from the tasks a worker holds. */
+function release(slot: Slot, id: number): void {
+  const at = slot.held.indexOf(id);
+  if (at >= 0) slot.held.splice(at, 1);
+}
+
+/** Tasks per worker queue: the running one and the next. */
+const DEPTH = 2;
+
+let pools = 0;
+
+export class Engine {
+  readonly #options: EngineOptions;
+  readonly #name: string;
+  readonly #results = new Queue<Uint8Array>();
+  readonly #slots = new Set<Slot>();
+  readonly #pending = new Map<number, Pending>();
+  #fifo: Pending[] = [];
+  #fifoHead = 0;
+  #nextId = 1;
+  #state: "running" | "closed" | "terminated" = "running";
+  #broken: BrokenPoolError | undefined;
+  #pumping = false;
+  #wakePump: AbortController | undefined;
+  #idle: (() => void)[] = [];
+  #started = 0;
+  readonly #fnIds = new Map<string, number>();
+  readonly #fnOf = new WeakMap<object, { fnId: number; specBytes: Uint8Array }>();
+  readonly #initargs: unknown[];
+
+  constructor(options: EngineOptions) {
+    this.#options = options;
+    this.#name = `${options.label}-${++pools}`;
+    this.#initargs = options.initargs;
+    toMessage(options.initargs, "initargs"); // throws now for an unsendable initarg
+    for (let i = 0; i < options.size; i++) this.#spawn();
+  }
+
+  get size(): number {
+    return this.#options.size;
+  }
+
+  /** Tasks waiting for a worker. */
+  get queued(): number {
+    return this.#fifo.length - this.#fifoHead;
+  }
+
+  /** Tasks handed to workers and not finished (a worker's next task counts). */
+  get running(): number {
+    return this.#pending.size - this.queued;
+  }
+
+  get state(): "running" | "closed" | "terminated" {
+    return this.#state;
+  }
+
+  get broken(): BrokenPoolError | undefined {
+    return this.#broken;
+  }
+
+  /** The spec of a task-like value and its id in this pool (one per distinct function). */
+  functionOf(fn: unknown, what: string): { fnId: number; specBytes: Uint8Array } {
+    const cached = typeof fn === "function" ? this.#fnOf.get(fn) : undefined;
+    if (cached) return cached;
+    const spec = toTaskSpec(fn, what);
+    const key = spec.by === "ref" ? `ref ${spec.url}#${spec.exportName}` : `src ${spec.source}`;
+    let fnId = this.#fnIds.get(key);
+    if (fnId === undefined) this.#fnIds.set(key, (fnId = this.#fnIds.size + 1));
+    const entry = { fnId, specBytes: encodeSpec(spec) };
+    if (typeof fn === "function") this.#fnOf.set(fn, entry);
+    return entry;
+  }
+
+  /** Throws if no new work is accepted. */
+  checkOpen(): void {
+    if (this.#broken) throw this.#broken;
+    if (this.#state !== "running") throw new ValueError(`The ${this.#options.label} is ${this.#state === "closed" ? "closed" : "terminated"}: it takes no new tasks`);
+  }
+
+  submit(job: Job): void {
+    this.checkOpen();
+    if (job.signal?.aborted) {
+      discardEncoded(job.payload);
+      job.reject(job.signal.reason);
+      return;
+    }
+    const pending: Pending = { id: this.#nextId++, job, slot: undefined, onAbort: undefined };
+    if (job.signal) {
+      pending.onAbort = () => this.#abort(pending);
+      job.signal.addEventListener("abort", pending.onAbort, { once: true });
+    }
+    this.#pending.set(pending.id, pending);
+    this.#fifo.push(pending);
+    this.#dispatch();
+    this.#startPump();
+  }
+
+  /** Removes a job that no worker has yet (Future.cancel()); false if it was dispatched or is done. */
+  cancelQueued(job: Job): boolean {
+    for (let i = this.#fifoHead; i < this.#fifo.length; i++) {
+      const pending = this.#fifo[i]!;
+      if (pending.job !== job) continue;
+      this.#fifo.splice(i, 1);
+      this.#forget(pending);
+      discardEncoded(job.payload);
+      return true;
+    }
+    return false;
+  }
+
+  close(): void {
+    if (this.#state === "running") this.#state = "closed";
+    this.#retireIfDone();
+  }
+
+  /** Resolves once every task has settled and every worker has exited (after close or terminate). */
+  async join(): Promise<void> {
+    if (this.#state === "running") throw new ValueError(`Cannot join a ${this.#options.label} that is still running: call close() or terminate() first`);
+    if (this.#pending.size > 0) await new Promise<void>((resolve) => this.#idle.push(resolve));
+    this.#retireIfDone();
+    await Promise.all([...this.#slots].map((s) => s.exited));
+  }
+
+  /** Stops every worker now; tasks not finished fail with CancelledError. */
+  async terminate(): Promise<void> {
+    this.#state = "terminated";
+    this.#failAll(() => new CancelledError(`The ${this.#options.label} was terminated before the task finished`));
+    const slots = [...this.#slots];
+    for (const slot of slots) slot.stopError ??= new CancelledError(`The ${this.#options.label} was terminated`);
+    await Promise.all(slots.map((s) => s.worker.terminate()));
+    await Promise.all(slots.map((s) => s.exited));
+  }
+
+  #spawn(): void {
+    const tasks = new Queue<Uint8Array>();
+    const status = new Int32Array(new SharedArrayBuffer(8));
+    const name = `${this.#name}-worker-${++this.#started}`;
+    const child = prepareChildThread(name);
+    const data: PoolWorkerData = {
+      kind: "multiproc.pool-worker",
+      thread: child.data,
+      queues: toMessage({ tasks, results: this.#results }, "queues"),
+      status,
+      initializer: this.#options.initializer,
+      initargs: toMessage(this.#initargs, "initargs"),
+      maxTasks: this.#options.maxTasks,
+    };
+    const worker = new Worker(new URL("./worker.js", import.meta.url), { workerData: data, name, ...(this.#options.resourceLimits && { resourceLimits: this.#options.resourceLimits }) });
+    // An idle pool does not keep the process alive; pending tasks do (the pump).
+    worker.unref();
+    const slot: Slot = { worker, child, tasks, status, held: [], stopError: undefined, uncaught: undefined, exited: undefined! };
+    worker.on("error", (error) => {
+      slot.uncaught ??= error;
+    });
+    slot.exited = new Promise((resolve) => {
+      worker.on("exit", (code) => {
+        childThreadEnded(child);
+        this.#onExit(slot, code);
+        resolve();
+      });
+    });
+    this.#slots.add(slot);
+  }
+
+  #dispatch(): void {
+    while (this.#fifoHead < this.#fifo.length) {
+      const slot = this.#leastBusy();
+      if (!slot) return;
+      const pending = this.#fifo[this.#fifoHead]!;
+      this.#fifo[this.#fifoHead++] = undefined!;
+      if (this.#fifoHead > 1024 && this.#fifoHead * 2 > this.#fifo.length) {
+        this.#fifo = this.#fifo.slice(this.#fifoHead);
+        this.#fifoHead = 0;
+      }
+      this.#give(pending, slot);
+    }
+    this.#steal();
+  }
+
+  #leastBusy(): Slot | undefined {
+    let best: Slot | undefined;
+    for (const slot of this.#slots) {
+      if (slot.stopError !== undefined || slot.held.length >= DEPTH) continue;
+      if (!best || slot.held.length < best.held.length) best = slot;
+      if (best.held.length === 0) break;
+    }
+    return best;
+  }
+
+  #give(pending: Pending, slot: Slot): void {
+    const { job } = pending;
+    slot.held.push(pending.id);
+    pending.slot = slot;
+    slot.tasks.putNowait(writeTask(pending.id, job.fnId, job.mode, job.payload, job.specBytes));
+    job.onDispatch?.();
+  }
+
+  /** An idle worker takes over a task queued behind another worker's running one. */
+  #steal(): void {
+    for (const idle of this.#slots) {
+      if (idle.held.length > 0 || idle.stopError !== undefined) continue;
+      for (const busy of this.#slots) {
+        if (busy === idle || busy.held.length < 2) continue;
+        const item = tryGet(busy.tasks);
+        if (!item) continue; // its worker took it meanwhile
+        const id = taskId(item);
+        release(busy, id);
+        const pending = this.#pending.get(id);
+        if (pending) this.#give(pending, idle);
+        break;
+      }
+    }
+  }
+
+  #startPump(): void {
+    if (!this.#pumping && this.#pending.size > 0) void this.#pump();
+  }
+
+  /** Reads results while tasks are outstanding (its sleeps keep the process alive). */
+  async #pump(): Promise<void> {
+    this.#pumping = true;
+    // Aborted (by #settled) when nothing is outstanding any more, so the pump stops sleeping.
+    let wake = (this.#wakePump = new AbortController());
+    try {
+      while (this.#pending.size > 0) {
+        let result = tryGet(this.#results);
+        if (result === undefined) {
+          try {
+            result = await this.#results.get({ signal: wake.signal });
+          } catch (error) {
+            if (!wake.signal.aborted) throw error;
+            wake = this.#wakePump = new AbortController();
+            continue;
+          }
+        }
+        this.#onResult(result);
+      }
+    } finally {
+      this.#pumping = false;
+      this.#wakePump = undefined;
+    }
+  }
+
+  #drainResults(): void {
+    for (let result = tryGet(this.#results); result; result = tryGet(this.#results)) this.#onResult(result);
+  }
+
+  #onResult(message: Uint8Array): void {
+    const { id, status, value: bytes } = readResult(message);
+    const value = decode(bytes);
+    if (id === INIT_FAILED) {
+      const cause = deserializeError(value as SerializedError);
+      this.#breakPool(new BrokenPoolError(`A worker's initializer failed: ${cause.message}`, { cause }));
+      return;
+    }
+    const pending = this.#pending.get(id);
+    if (!pending) return; // aborted or terminated meanwhile
+    release(pending.slot!, id);
+    this.#forget(pending);
+    if (status === FAILED) pending.job.reject(deserializeError(value as SerializedError));
+    else pending.job.resolve(value);
+    this.#dispatch();
+    this.#settled();
+  }
+
+  #onExit(slot: Slot, code: number): void {
+    this.#slots.delete(slot);
+    this.#drainResults();
+    slot.tasks.close();
+    if (Atomics.load(slot.status, READY) === 0 && slot.stopError === undefined) {
+      // It never got to run tasks (its start-up or initializer failed): a new one would too.
+      const cause = slot.uncaught ?? new Error(`the worker exited with code ${code} while starting`);
+      this.#breakPool(new BrokenPoolError(`A worker of the ${this.#options.label} failed to start: ${cause.message}`, { cause }));
+    }
+    const started = Atomics.load(slot.status, STARTED);
+    const requeue: Pending[] = [];
+    let died: Pending | undefined;
+    for (const id of slot.held) {
+      const pending = this.#pending.get(id);
+      if (!pending) continue;
+      if (id === started) died = pending;
+      else requeue.push(pending);
+    }
+    slot.held.length = 0;
+    for (const pending of requeue) pending.slot = undefined;
+    this.#fifo.splice(this.#fifoHead, 0, ...requeue);
+    if (died) {
+      const error = slot.stopError ?? this.#deathError(slot, code);
+      if (this.#options.breakOnDeath && slot.stopError === undefined) {
+        // As Python's BrokenProcessPool: the dying task's future fails with it too.
+        this.#breakPool(new BrokenPoolError(`A worker of the ${this.#options.label} died abruptly: ${(error as Error).message}`, { cause: error }));
+      } else {
+        this.#forget(died);
+        died.job.reject(error);
+      }
+    }
+    if (this.#state !== "terminated" && !this.#broken && (this.#state === "running" || this.#pending.size > 0)) this.#spawn();
+    this.#dispatch();
+    this.#settled();
+  }
+
+  #deathError(slot: Slot, code: number): WorkerDiedError {
+    const uncaught = slot.uncaught;
+    let how: WorkerDeath = "exit";
+    let said = `it called process.exit(${code})`;
+    if ((uncaught as { code?: string } | undefined)?.code === "ERR_WORKER_OUT_OF_MEMORY") {
+      how = "out-of-memory";
+      said = "it ran out of memory (resourceLimits)";
+    } else if (uncaught) {
+      how = "uncaught";
+      said = `an error was thrown outside the task: ${uncaught.message}`;
+    }
+    return new WorkerDiedError(`The worker running this task died: ${said}`, how, code, uncaught ? { cause: uncaught } : undefined);
+  }
+
+  #abort(pending: Pending): void {
+    if (!this.#pending.has(pending.id)) return;
+    const slot = pending.slot;
+    this.#forget(pending);
+    pending.job.reject(pending.job.signal!.reason);
+    if (!slot) {
+      this.#fifo.splice(this.#fifo.indexOf(pending, this.#fifoHead), 1);
+      discardEncoded(pending.job.payload);
+    } else if (!this.#takeBack(slot, pending.id)) {
+      // The worker has it (running, or about to): stop that worker. Its exit
+      // puts the task queued behind back in the FIFO, and a new worker starts.
+      slot.stopError = pending.job.signal!.reason;
+      void slot.worker.terminate();
+    }
+    this.#dispatch();
+    this.#settled();
+  }
+
+  /** Takes task `id` out of a worker's queue if the worker has not taken it; true if it did. */
+  #takeBack(slot: Slot, id: number): boolean {
+    const left: Uint8Array[] = [];
+    let found: Uint8Array | undefined;
+    for (let item = tryGet(slot.tasks); item; item = tryGet(slot.tasks)) {
+      if (taskId(item) === id) found = item;
+      else left.push(item);
+    }
+    for (const item of left) slot.tasks.putNowait(item); // in their order, ahead of anything new
+    if (!found) return false;
+    release(slot, id);
+    discardEncoded(taskPayload(found));
+    return true;
+  }
+
+  #breakPool(error: BrokenPoolError): void {
+    if (this.#broken) return;
+    this.#broken = error;
+    this.#failAll(() => error);
+    for (const slot of this.#slots) {
+      slot.stopError ??= error;
+      void slot.worker.terminate();
+    }
+  }
+
+  #failAll(errorFor: () => unknown): void {
+    const all = [...this.#pending.values()];
+    this.#fifo = [];
+    this.#fifoHead = 0;
+    for (const pending of all) {
+      this.#forget(pending);
+      if (!pending.slot) discardEncoded(pending.job.payload);
+      pending.job.reject(errorFor());
+    }
+    for (const slot of this.#slots) slot.held.length = 0;
+    this.#settled();
+  }
+
+  #forget(pending: Pending): void {
+    this.#pending.delete(pending.id);
+    if (pending.onAbort) pending.job.signal!.removeEventListener("abort", pending.onAbort);
+  }
+
+  /** After any settle: wake the pump if it waits for nothing, resolve join() waiters, retire workers if closed. */
+  #settled(): void {
+    if (this.#pending.size > 0) return;
+    this.#wakePump?.abort();
+    const idle = this.#idle;
+    this.#idle = [];
+    for (const resolve of idle) resolve();
+    this.#retireIfDone();
+  }
+
+  /** Closed and nothing left: close the worker queues, so the workers end on their own. */
+  #retireIfDone(): void {
+    if (this.#state !== "closed" || this.#pending.size > 0) return;
+    for (const slot of this.#slots) slot.tasks.close();
+  }
+}

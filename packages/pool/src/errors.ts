@@ -1,0 +1,52 @@
+import { MultiprocError, registerErrorClass } from "@multiproc/core";
+
+/** How a worker thread ended while it held a task. */
+export type WorkerDeath = "exit" | "uncaught" | "out-of-memory" | "terminated";
+
+/**
+ * A task's worker died before the task finished: it called `process.exit`,
+ * threw outside the task (an uncaught error in a callback), ran out of
+ * memory, or was terminated. The Pool replaced the worker; other tasks carry on.
+ */
+export class WorkerDiedError extends MultiprocError {
+  readonly how: WorkerDeath;
+  readonly exitCode: number;
+
+  constructor(message: string, how: WorkerDeath, exitCode: number, options?: ErrorOptions) {
+    super(message, "ERR_MULTIPROC_WORKER_DIED", options);
+    this.how = how;
+    this.exitCode = exitCode;
+  }
+
+  override get name(): string {
+    return "WorkerDiedError";
+  }
+}
+
+/**
+ * The pool cannot run tasks any more: a worker of a ProcessPoolExecutor died
+ * abruptly (as Python's BrokenProcessPool), or an initializer failed. Pending
+ * tasks fail with it and later submits throw it; `cause` says what happened.
+ */
+export class BrokenPoolError extends MultiprocError {
+  constructor(message = "The pool is broken", options?: ErrorOptions) {
+    super(message, "ERR_MULTIPROC_BROKEN_POOL", options);
+  }
+
+  override get name(): string {
+    return "BrokenPoolError";
+  }
+}
+
+/** `result()` or `exception()` of a Future that was cancelled. */
+export class CancelledError extends MultiprocError {
+  constructor(message = "The future was cancelled", options?: ErrorOptions) {
+    super(message, "ERR_MULTIPROC_CANCELLED", options);
+  }
+
+  override get name(): string {
+    return "CancelledError";
+  }
+}
+
+for (const cls of [WorkerDiedError, BrokenPoolError, CancelledError]) registerErrorClass(cls);

@@ -1,0 +1,131 @@
+import { discardEncoded, encode } from "@multiproc/core";
+import type { Engine, Job } from "./engine.js";
+import { autoChunksize, prepareJob, readChunk } from "./jobs.js";
+import type { Mode } from "./protocol.js";
+
+export interface MapOptions {
+  /** Items per task sent to a worker; by default about four chunks per worker (map) or 1 (imap). */
+  chunksize?: number | undefined;
+  /** Aborts every task of the map: queued ones are dropped, running ones' workers are replaced. */
+  signal?: AbortSignal | undefined;
+  /** Called as chunks finish, with the items done so far and the total (undefined while a lazy input is not exhausted). */
+  onProgress?: ((done: number, total: number | undefined) => void) | undefined;
+}
+
+/**
+ * Chunks of `items` as jobs, all prepared before any is submitted, so an
+ * unsendable item throws (naming its index) and nothing was queued.
+ */
+function prepareChunks(engine: Engine, fn: unknown, mode: Mode, items: unknown[], size: number, signal: AbortSignal | undefined) {
+  const prepared: { job: Job; promise: Promise<unknown[]> }[] = [];
+  try {
+    for (let start = 0; start < items.length; start += size) {
+      prepared.push(prepareJob<unknown[]>(engine, fn, mode, items.slice(start, start + size), "items", signal));
+    }
+  } catch (error) {
+    for (const { job } of prepared) discardEncoded(job.payload);
+    throw error instanceof TypeError ? nameUnsendable(items, error) : error;
+  }
+  return prepared;
+}
+
+/** The TypeError for the first unsendable item, with its index in the whole input. */
+function nameUnsendable(items: unknown[], error: TypeError): TypeError {
+  for (let i = 0; i < items.length; i++) {
+    try {
+      discardEncoded(encode(items[i], `iterable[${i}]`));
+    } catch (itemError) {
+      return itemError as TypeError;
+    }
+  }
+  return error;
+}
+
+/** The whole map at once: results in input order; the first failure rejects it and drops its queued chunks. */
+export function mapAll<R>(engine: Engine, fn: unknown, items: unknown[], mode: Mode, options: MapOptions, chunksize: number | undefined): Promise<R[]> {
+  const size = chunksize ?? autoChunksize(items.length, engine.size);
+  const chunks = prepareChunks(engine, fn, mode, items, size, options.signal);
+  for (const { job } of chunks) engine.submit(job);
+  const out = new Array<R>(items.length);
+  return new Promise<R[]>((resolve, reject) => {
+    let left = chunks.length;
+    let done = 0;
+    let failed = false;
+    if (left === 0) resolve(out);
+    chunks.forEach(({ promise }, k) => {
+      promise.then(
+        (values) => {
+          for (let i = 0; i < values.length; i++) out[k * size + i] = values[i] as R;
+          done += values.length;
+          options.onProgress?.(done, items.length);
+          if (--left === 0 && !failed) resolve(out);
+        },
+        (error: unknown) => {
+          if (failed) return;
+          failed = true;
+          for (const chunk of chunks) engine.cancelQueued(chunk.job);
+          reject(error);
+        },
+      );
+    });
+  });
+}
+
+/**
+ * imap and imapUnordered: reads the input a chunk at a time, keeping a
+ * bounded number of chunks in flight (two per worker), so an endless input
+ * works and a consumer that stops early stops the reading and the queued work.
+ */
+export async function* mapLazily<R>(
+  engine: Engine,
+  fn: unknown,
+  iterator: Iterator<unknown> | AsyncIterator<unknown>,
+  mode: Mode,
+  options: MapOptions,
+  chunksize: number,
+  ordered: boolean,
+): AsyncGenerator<R> {
+  const inFlight = new Map<number, { job: Job; settled: Promise<{ key: number; values?: unknown[]; error?: unknown }> }>();
+  const limit = engine.size * 2;
+  let nextKey = 0;
+  let nextToYield = 0;
+  let exhausted = false;
+  let read = 0;
+  let done = 0;
+  const finished = new Map<number, unknown[]>();
+  try {
+    for (;;) {
+      while (!exhausted && inFlight.size + finished.size < limit) {
+        const items = await readChunk(iterator, chunksize);
+        if (items.length < chunksize) exhausted = true;
+        if (items.length === 0) break;
+        read += items.length;
+        const key = nextKey++;
+        const { job, promise } = prepareJob<unknown[]>(engine, fn, mode, items, "items", options.signal);
+        engine.submit(job);
+        const settled = promise.then(
+          (values) => ({ key, values }),
+          (error: unknown) => ({ key, error }),
+        );
+        inFlight.set(key, { job, settled });
+      }
+      if (inFlight.size === 0 && finished.size === 0) return;
+      if (ordered && finished.has(nextToYield)) {
+        const values = finished.get(nextToYield)!;
+        finished.delete(nextToYield++);
+        for (const value of values) yield value as R;
+        continue;
+      }
+      const outcome = ordered ? await inFlight.get(nextToYield)!.settled : await Promise.race([...inFlight.values()].map((f) => f.settled));
+      inFlight.delete(outcome.key);
+      if ("error" in outcome) throw outcome.error;
+      done += outcome.values!.length;
+      options.onProgress?.(done, exhausted ? read : undefined);
+      if (ordered) finished.set(outcome.key, outcome.values!);
+      else for (const value of outcome.values!) yield value as R;
+    }
+  } finally {
+    for (const { job } of inFlight.values()) engine.cancelQueued(job);
+    if (!exhausted) await (iterator as AsyncIterator<unknown>).return?.();
+  }
+}

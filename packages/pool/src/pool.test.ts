@@ -1,0 +1,235 @@
+import { describe, expect, it } from "vitest";
+import { task, TimeoutError, ValueError } from "@multiproc/core";
+import { AsyncResult, BrokenPoolError, CancelledError, Pool, WorkerDiedError } from "@multiproc/pool";
+import { SharedArray } from "@multiproc/shared-value";
+import { Counter } from "@multiproc/test-utils";
+
+const TASKS = new URL("./__fixtures__/tasks.mjs", import.meta.url);
+const BROKEN = new URL("./__fixtures__/broken-module.mjs", import.meta.url);
+const ref = (name: string) => task(TASKS, name);
+
+/** Two int32 words shared with blockUntil: [go, entered]. */
+const newCell = () => new SharedArray("i", 2);
+
+/** Resolves once `n` tasks are inside blockUntil (word 1 of the cell). */
+async function entered(shared: SharedArray, n: number): Promise<void> {
+  const cell = shared.raw as Int32Array;
+  while (Atomics.load(cell, 1) < n) await Atomics.waitAsync(cell, 1, Atomics.load(cell, 1), 1000).value;
+}
+
+function release(shared: SharedArray): void {
+  const cell = shared.raw as Int32Array;
+  Atomics.store(cell, 0, 1);
+  Atomics.notify(cell, 0);
+}
+
+describe("Pool", () => {
+  it("apply runs functions by value and by reference, sync and async, with shareables in args", async () => {
+    await using pool = new Pool({ processes: 2 });
+    expect(pool.processes).toBe(2);
+    expect(await pool.apply((a: number, b: number) => a * b, [6, 7])).toBe(42);
+    expect(await pool.apply(ref("add"), [1, 2])).toBe(3);
+    expect(await pool.apply(ref("slowDouble"), [21])).toBe(42);
+    const counter = new Counter();
+    expect(await pool.apply(ref("bump"), [{ deep: [counter] }.deep[0], 5])).toBe(5);
+    await Promise.all([pool.apply(ref("bump"), [counter, 1000]), pool.apply(ref("bump"), [counter, 1000])]);
+    expect(counter.value).toBe(2005);
+  });
+
+  it("applyAsync gives an AsyncResult with callbacks, ready/successful, get and wait with timeouts", async () => {
+    await using pool = new Pool({ processes: 1 });
+    const seen: unknown[] = [];
+    const ok = pool.applyAsync(ref("square"), [9], { callback: (v) => seen.push(v) });
+    expect(ok).toBeInstanceOf(AsyncResult);
+    expect(await ok.get()).toBe(81);
+    expect([ok.ready(), ok.successful(), seen]).toEqual([true, true, [81]]);
+    const bad = pool.applyAsync(ref("fail"), ["nope"], { errorCallback: (e) => seen.push((e as Error).message) });
+    await bad.wait();
+    expect([bad.ready(), bad.successful(), seen[1]]).toEqual([true, false, "nope"]);
+    await expect(bad.get()).rejects.toThrow(RangeError);
+
+    const cell = newCell();
+    const slow = pool.applyAsync(ref("blockUntil"), [cell]);
+    expect(slow.ready()).toBe(false);
+    expect(() => slow.successful()).toThrow(ValueError);
+    await expect(slow.get(30)).rejects.toThrow(TimeoutError);
+    await slow.wait(30); // resolves without the result
+    release(cell);
+    expect(await slow.get()).toBe("released");
+  });
+
+  it("a task's error arrives with its class, message, worker stack, cause and properties", async () => {
+    await using pool = new Pool({ processes: 1 });
+    const error = (await pool.apply(ref("fail"), ["bad input"]).catch((e: unknown) => e)) as RangeError & { detail: unknown };
+    expect(error).toBeInstanceOf(RangeError);
+    expect(error.message).toBe("bad input");
+    expect(error.stack).toMatch(/tasks\.mjs/);
+    expect((error.cause as Error).message).toBe("the cause");
+    expect(error.detail).toEqual({ n: 42 });
+    // A by-value function that uses a name the worker lacks says so.
+    const outer = 3;
+    await expect(pool.apply((x: number) => x * outer, [1])).rejects.toThrow(/uses `outer`, which does not exist in the worker/);
+  });
+
+  it("map keeps input order for every chunksize, and refuses bad ones", async () => {
+    await using pool = new Pool({ processes: 2 });
+    const input = Array.from({ length: 1000 }, (_, i) => i);
+    const squares = input.map((n) => n * n);
+    expect(await pool.map(ref("square"), input)).toEqual(squares);
+    for (const chunksize of [1, 7, 999, 1000, 5000]) expect(await pool.map(ref("square"), input, { chunksize })).toEqual(squares);
+    expect(await pool.map(ref("square"), [])).toEqual([]);
+    expect(await pool.map(ref("square"), new Set([2, 3]))).toEqual([4, 9]);
+    expect(() => pool.map(ref("square"), input, { chunksize: 0 })).toThrow(ValueError);
+    expect(() => pool.map(ref("square"), input, { chunksize: 1.5 })).toThrow(ValueError);
+    expect(() => pool.map(ref("square"), input, { chunksize: "2" as never })).toThrow(TypeError);
+    expect(() => pool.map(ref("square"), [1, () => 2] as never)).toThrow(/Cannot send iterable\[1\]/);
+    expect(pool.queued + pool.running).toBe(0); // the refused map queued nothing
+  });
+
+  it("map fails with the first error; starmap spreads args; mapAsync calls back; progress reaches the total", async () => {
+    await using pool = new Pool({ processes: 2 });
+    await expect(pool.map((n: number) => { if (n === 50) throw new Error("at 50"); return n; }, Array.from({ length: 100 }, (_, i) => i), { chunksize: 10 })).rejects.toThrow("at 50");
+    expect(await pool.starmap(ref("add"), [[1, 2], [3, 4], [5, 6]])).toEqual([3, 7, 11]);
+    expect(await pool.starmapAsync(ref("add"), [[1, 1]]).get()).toEqual([2]);
+    const progress: [number, number | undefined][] = [];
+    const got = await new Promise<number[]>((resolve) => {
+      pool.mapAsync(ref("square"), [1, 2, 3, 4], { chunksize: 1, callback: (values) => resolve(values as number[]), onProgress: (done, total) => progress.push([done, total]) });
+    });
+    expect(got).toEqual([1, 4, 9, 16]);
+    expect(progress.at(-1)).toEqual([4, 4]);
+    expect(progress.map(([done]) => done)).toEqual([1, 2, 3, 4]);
+  });
+
+  it("imap is lazy and ordered (an endless input, stopped early); imapUnordered yields every result; async inputs work", async () => {
+    await using pool = new Pool({ processes: 2 });
+    let read = 0;
+    function* naturals() {
+      for (let n = 0; ; n++) {
+        read++;
+        yield n;
+      }
+    }
+    const firsts: number[] = [];
+    for await (const square of pool.imap(ref("square"), naturals(), { chunksize: 3 })) {
+      firsts.push(square as number);
+      if (firsts.length === 10) break;
+    }
+    expect(firsts).toEqual([0, 1, 4, 9, 16, 25, 36, 49, 64, 81]);
+    expect(read).toBeLessThan(40); // a bounded window ahead, not the whole input
+    async function* slowly() {
+      for (let n = 0; n < 50; n++) yield n;
+    }
+    const unordered: number[] = [];
+    for await (const v of pool.imapUnordered(ref("slowDouble"), slowly(), { chunksize: 4 })) unordered.push(v as number);
+    expect(unordered.sort((a, b) => a - b)).toEqual(Array.from({ length: 50 }, (_, i) => 2 * i));
+    expect(await pool.map(ref("square"), slowly())).toHaveLength(50);
+    expect(() => pool.imap(ref("square"), 42 as never)).toThrow(TypeError);
+  });
+
+  it("a worker dying in a task (process.exit, an uncaught error, out of memory) fails that task only and is replaced", async () => {
+    await using pool = new Pool({ processes: 2, resourceLimits: { maxOldGenerationSizeMb: 24 } });
+    const exited = (await pool.apply(ref("exit"), [3]).catch((e: unknown) => e)) as WorkerDiedError;
+    expect(exited).toBeInstanceOf(WorkerDiedError);
+    expect([exited.how, exited.exitCode]).toEqual(["exit", 3]);
+    expect(exited.message).toMatch(/process\.exit\(3\)/);
+    const uncaught = (await pool.apply(ref("throwOutside")).catch((e: unknown) => e)) as WorkerDiedError;
+    expect([uncaught.how, uncaught.message]).toEqual(["uncaught", "The worker running this task died: an error was thrown outside the task: thrown from a timer"]);
+    const oom = (await pool.apply(ref("hog")).catch((e: unknown) => e)) as WorkerDiedError;
+    expect(oom.how).toBe("out-of-memory");
+    // The others were unaffected and the pool carries on.
+    const results = await Promise.all([pool.apply(ref("square"), [3]), pool.map(ref("square"), [1, 2, 3])]);
+    expect(results).toEqual([9, [1, 4, 9]]);
+  });
+
+  it("tasks queued behind a dying task on its worker run elsewhere, exactly once", async () => {
+    await using pool = new Pool({ processes: 1 });
+    const dying = pool.apply(ref("exit"), [1]).catch((e: unknown) => e);
+    const after = Array.from({ length: 5 }, (_, i) => pool.apply(ref("square"), [i]));
+    expect(await dying).toBeInstanceOf(WorkerDiedError);
+    expect(await Promise.all(after)).toEqual([0, 1, 4, 9, 16]);
+  });
+
+  it("a task module that throws on import fails its tasks clearly, every time, without respawning workers", async () => {
+    await using pool = new Pool({ processes: 1 });
+    for (let i = 0; i < 3; i++) await expect(pool.apply(task(BROKEN, "never"))).rejects.toThrow("this module is broken");
+    expect(await pool.apply(ref("threadId"))).toBe(await pool.apply(ref("threadId"))); // same worker all along
+  });
+
+  it("an AbortSignal drops a queued task and stops a running one (its worker is replaced)", async () => {
+    await using pool = new Pool({ processes: 1 });
+    const cell = newCell();
+    const blocking = pool.apply(ref("blockUntil"), [cell]);
+    await entered(cell, 1);
+    const queuedAbort = new AbortController();
+    const queued = pool.apply(ref("square"), [2], { signal: queuedAbort.signal });
+    queuedAbort.abort(new Error("not needed"));
+    await expect(queued).rejects.toThrow("not needed");
+    release(cell);
+    expect(await blocking).toBe("released");
+
+    const before = await pool.apply(ref("threadId"));
+    const stuck = newCell();
+    const runningAbort = new AbortController();
+    const running = pool.apply(ref("blockUntil"), [stuck], { signal: runningAbort.signal });
+    await entered(stuck, 1);
+    runningAbort.abort(new Error("too slow"));
+    await expect(running).rejects.toThrow("too slow");
+    expect(await pool.apply(ref("threadId"))).not.toBe(before);
+    await expect(pool.apply(ref("square"), [1], { signal: AbortSignal.abort(new Error("early")) })).rejects.toThrow("early");
+  });
+
+  it("initializer runs in every worker before its tasks; one that throws breaks the pool without respawning", async () => {
+    await using pool = new Pool({ processes: 2, initializer: ref("init"), initargs: ["ready"] });
+    expect(await pool.map(ref("initValue"), [0, 0, 0, 0], { chunksize: 1 })).toEqual(["ready", "ready", "ready", "ready"]);
+    await using failing = new Pool({ processes: 2, initializer: ref("initFails") });
+    const error = (await failing.apply(ref("square"), [2]).catch((e: unknown) => e)) as BrokenPoolError;
+    expect(error).toBeInstanceOf(BrokenPoolError);
+    expect(error.message).toMatch(/initializer failed: no database/);
+    expect(() => failing.apply(ref("square"), [2])).toThrow(BrokenPoolError);
+  });
+
+  it("maxtasksperchild replaces a worker after that many tasks", async () => {
+    await using pool = new Pool({ processes: 1, maxtasksperchild: 2 });
+    const ids = await pool.map(ref("threadId"), [0, 0, 0, 0, 0, 0], { chunksize: 1 });
+    expect(new Set(ids).size).toBe(3);
+  });
+
+  it("close/join finish the work; terminate fails what is outstanding; misuse is a ValueError", async () => {
+    const pool = new Pool({ processes: 2 });
+    const work = pool.map(ref("slowDouble"), [1, 2, 3, 4]);
+    await expect(pool.join()).rejects.toThrow(ValueError);
+    pool.close();
+    expect(() => pool.apply(ref("square"), [1])).toThrow(ValueError);
+    await pool.join();
+    expect(await work).toEqual([2, 4, 6, 8]);
+
+    const doomed = new Pool({ processes: 1 });
+    const cell = newCell();
+    const running = doomed.apply(ref("blockUntil"), [cell]).catch((e: unknown) => e);
+    const queued = doomed.apply(ref("square"), [2]).catch((e: unknown) => e);
+    await entered(cell, 1);
+    expect([doomed.running, doomed.queued]).toEqual([2, 0]);
+    await doomed.terminate();
+    expect(await running).toBeInstanceOf(CancelledError);
+    expect(await queued).toBeInstanceOf(CancelledError);
+    await doomed.join();
+    expect(() => doomed.apply(ref("square"), [1])).toThrow(/terminated/);
+  });
+
+  it("refuses bad arguments with clear errors", () => {
+    expect(() => new Pool({ processes: 0 })).toThrow(ValueError);
+    expect(() => new Pool({ processes: "2" as never })).toThrow(TypeError);
+    expect(() => new Pool({ maxtasksperchild: -1 })).toThrow(ValueError);
+    expect(() => new Pool({ initializer: 5 as never })).toThrow(TypeError);
+    const pool = new Pool({ processes: 1 });
+    expect(() => pool.apply(42 as never)).toThrow(/Expected `fn` to be a function or task/);
+    expect(() => pool.apply(ref("square"), 5 as never)).toThrow(/Expected `args` to be an array/);
+    expect(() => pool.apply(ref("square"), [Symbol("s")])).toThrow(/Cannot send args\[0\]/);
+    void pool.terminate();
+  });
+
+  it("a result that cannot be sent back fails the task with a TypeError", async () => {
+    await using pool = new Pool({ processes: 1 });
+    await expect(pool.apply(ref("returnsFunction"))).rejects.toThrow(/result cannot be sent back/);
+  });
+});

@@ -1,0 +1,106 @@
+import { workerData } from "node:worker_threads";
+import { decode, encode, explainTaskError, fromMessage, resolveTask, serializeError, startThread, type TaskSpec } from "@multiproc/core";
+import type { Queue } from "@multiproc/queue";
+import { decodeSpec, readTask, writeResult } from "./messages.js";
+import { CALL, FAILED, INIT_FAILED, MAP, OK, READY, STARTED, type Mode, type PoolWorkerData } from "./protocol.js";
+
+// The loop of one pool worker: take a task from its own queue, say which one
+// it started (for crash accounting), run it, put the result. One task at a
+// time, as Python's pool; async tasks are awaited, so their event loop runs.
+const data = workerData as PoolWorkerData;
+
+type AnyFunction = (...args: unknown[]) => unknown;
+
+const isThenable = (value: unknown): value is PromiseLike<unknown> =>
+  typeof value === "object" && value !== null && typeof (value as { then?: unknown }).then === "function";
+
+/** Calls fn and awaits only what is a promise: a tick per sync call would halve a chunk's speed. */
+async function run(spec: TaskSpec, fn: AnyFunction, mode: Mode, payload: unknown): Promise<unknown> {
+  try {
+    if (mode === CALL) {
+      const value = fn(...(payload as unknown[]));
+      return isThenable(value) ? await value : value;
+    }
+    const items = payload as unknown[];
+    const out = new Array<unknown>(items.length);
+    for (let i = 0; i < items.length; i++) {
+      const value = mode === MAP ? fn(items[i]) : fn(...(items[i] as unknown[]));
+      out[i] = isThenable(value) ? await value : value;
+    }
+    return out;
+  } catch (error) {
+    throw explainTaskError(spec, error);
+  }
+}
+
+function failure(id: number, error: unknown): Uint8Array {
+  return writeResult(id, FAILED, encode(serializeError(error), "error"));
+}
+
+/** The result message; a result that cannot be sent fails the task with a TypeError that says so. */
+function success(id: number, value: unknown): Uint8Array {
+  let bytes: Uint8Array;
+  try {
+    bytes = encode(value, "result");
+  } catch (error) {
+    return failure(id, new TypeError(`The task's result cannot be sent back: ${(error as Error).message}`, { cause: error }));
+  }
+  return writeResult(id, OK, bytes);
+}
+
+/**
+ * Between tasks, watch the queue for a while before the async get sleeps: a
+ * pool's next task often comes within microseconds, and an Atomics.waitAsync
+ * wake-up goes through the event loop (tens of microseconds). Reads only.
+ */
+const WATCH_MS = 0.05;
+function awaitWork(tasks: Queue<Uint8Array>): void {
+  if (!tasks.empty()) return;
+  const until = performance.now() + WATCH_MS;
+  while (tasks.empty() && performance.now() < until) for (let i = 0; i < 50 && tasks.empty(); i++);
+}
+
+async function main(): Promise<void> {
+  await startThread(data.thread);
+  const { tasks, results } = fromMessage(data.queues) as { tasks: Queue<Uint8Array>; results: Queue<Uint8Array> };
+  if (data.initializer) {
+    try {
+      const init = await resolveTask(data.initializer);
+      const value = init(...(fromMessage(data.initargs) as unknown[]));
+      if (isThenable(value)) await value;
+    } catch (error) {
+      results.putSync(failure(INIT_FAILED, explainTaskError(data.initializer, error)));
+      return;
+    }
+  }
+  Atomics.store(data.status, READY, 1);
+  const functions = new Map<number, [TaskSpec, AnyFunction]>();
+  for (let done = 0; data.maxTasks === 0 || done < data.maxTasks; done++) {
+    let message: Uint8Array;
+    try {
+      awaitWork(tasks);
+      message = await tasks.get();
+    } catch {
+      return; // closed: the pool is done with this worker
+    }
+    const { id, fnId, mode, specBytes, payload } = readTask(message);
+    Atomics.store(data.status, STARTED, id);
+    let reply: Uint8Array;
+    try {
+      let entry = functions.get(fnId);
+      if (!entry) {
+        // A failed import is not cached, so each task that needs it reports it (no hang, no respawn).
+        const spec = decodeSpec(specBytes);
+        entry = [spec, (await resolveTask(spec)) as AnyFunction];
+        functions.set(fnId, entry);
+      }
+      reply = success(id, await run(entry[0], entry[1], mode, decode(payload)));
+    } catch (error) {
+      reply = failure(id, error);
+    }
+    results.putSync(reply);
+  }
+  // maxTasks reached: leaving ends the thread; the pool starts a fresh one.
+}
+
+void main();
