@@ -48,6 +48,7 @@ export {
   parentProcessInfo,
   prepareChildThread,
   startThread,
+  terminateChildThread,
   type ChildThread,
   type ProcessInfo,
   type ThreadStartData,

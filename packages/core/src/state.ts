@@ -1,6 +1,7 @@
 import type { Arena } from "./memory/arena.js";
 import type { KindDefinition } from "./handle/registry.js";
 import type { ThreadRecordRef } from "./thread/records.js";
+import type { CriticalGuard } from "./memory/critical.js";
 
 /** Everything core keeps per thread. */
 export interface CoreState {
@@ -19,6 +20,8 @@ export interface CoreState {
   parent: { name: string; pid: number } | null;
   /** This thread's liveness record, once something needed it. */
   record: ThreadRecordRef | undefined;
+  /** Whether this thread is inside a shared mutex, and may be stopped (memory/critical.ts). */
+  critical?: CriticalGuard;
 }
 
 const KEY = Symbol.for("multiproc.core");

@@ -5,6 +5,7 @@ import {
   deserializeError,
   discardEncoded,
   prepareChildThread,
+  terminateChildThread,
   toMessage,
   toTaskSpec,
   ValueError,
@@ -210,7 +211,7 @@ export class Engine {
     if (this.#state === "running") throw new ValueError(`Cannot join a ${this.#options.label} that is still running: call close() or terminate() first`);
     if (this.#pending.size > 0) await new Promise<void>((resolve) => this.#idle.push(resolve));
     this.#retireIfDone();
-    await Promise.all([...this.#slots].map((s) => s.exited));
+    await this.#exits([...this.#slots]);
   }
 
   /** Stops every worker now; tasks not finished fail with CancelledError. */
@@ -219,8 +220,14 @@ export class Engine {
     this.#failAll(() => new CancelledError(`The ${this.#options.label} was terminated before the task finished`));
     const slots = [...this.#slots];
     for (const slot of slots) slot.stopError ??= new CancelledError(`The ${this.#options.label} was terminated`);
-    await Promise.all(slots.map((s) => s.worker.terminate()));
-    await Promise.all(slots.map((s) => s.exited));
+    await Promise.all(slots.map((s) => terminateChildThread(s.child, s.worker)));
+    await this.#exits(slots);
+  }
+
+  /** Waits for these workers to exit; a worker is unref'd, so it is ref'd for the wait, or Node could quit first. */
+  #exits(slots: Slot[]): Promise<void[]> {
+    for (const slot of slots) slot.worker.ref();
+    return Promise.all(slots.map((s) => s.exited));
   }
 
   #spawn(): void {
@@ -417,7 +424,7 @@ export class Engine {
       // The worker has it (running, or about to): stop that worker. Its exit
       // puts the task queued behind back in the FIFO, and a new worker starts.
       slot.stopError = pending.job.signal!.reason;
-      void slot.worker.terminate();
+      void terminateChildThread(slot.child, slot.worker);
     }
     this.#dispatch();
     this.#settled();
@@ -444,7 +451,7 @@ export class Engine {
     this.#failAll(() => error);
     for (const slot of this.#slots) {
       slot.stopError ??= error;
-      void slot.worker.terminate();
+      void terminateChildThread(slot.child, slot.worker);
     }
   }
 

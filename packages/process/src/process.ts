@@ -11,6 +11,8 @@ import {
   remaining,
   prepareChildThread,
   childThreadEnded,
+  terminateChildThread,
+  type ChildThread,
   toMessage,
   toTaskSpec,
   ValueError,
@@ -66,6 +68,7 @@ export class Process<T extends TaskLike = TaskLike> {
   #options: ProcessOptions<T>;
   #daemon: boolean;
   #worker: Worker | undefined;
+  #child: ChildThread | undefined;
   #status: Int32Array | undefined;
   #port: MessagePort | undefined;
   #exitCode: number | null = null;
@@ -152,6 +155,7 @@ export class Process<T extends TaskLike = TaskLike> {
       throw error;
     }
     this.#worker = worker;
+    this.#child = child;
     this.#pid = worker.threadId;
     this.#status = status;
     this.#port = port1;
@@ -218,7 +222,7 @@ export class Process<T extends TaskLike = TaskLike> {
     if (!worker) throw new ValueError(`Cannot stop ${this.name}: it has not been started`);
     if (this.exitCode !== null) return;
     this.#stopping ??= code;
-    await worker.terminate();
+    await terminateChildThread(this.#child!, worker);
     await this.#exited;
   }
 

@@ -1,8 +1,13 @@
+import { enterCritical, leaveCritical } from "./critical.js";
+
 /**
  * The three-state futex mutex of Drepper's "Futexes Are Tricky" (mutex2):
  * 0 unlocked, 1 locked, 2 locked with possible waiters. The uncontended path
  * is one compare-exchange to lock and one exchange to unlock, with no notify.
  * Sync only: core uses it for short critical sections (the allocator).
+ *
+ * A worker is never terminated by multiproc while it holds or waits for one
+ * (critical.ts), so a lock is never left held by a thread that is gone.
  */
 const UNLOCKED = 0;
 const LOCKED = 1;
@@ -11,6 +16,7 @@ const CONTENDED = 2;
 const SPIN_READS = 1000;
 
 export function lockMutex(words: Int32Array, index: number): void {
+  enterCritical();
   let state = Atomics.compareExchange(words, index, UNLOCKED, LOCKED);
   if (state === UNLOCKED) return;
   // Spin on reads, trying the exchange only when the word looks free: the
@@ -30,4 +36,5 @@ export function lockMutex(words: Int32Array, index: number): void {
 
 export function unlockMutex(words: Int32Array, index: number): void {
   if (Atomics.exchange(words, index, UNLOCKED) === CONTENDED) Atomics.notify(words, index, 1);
+  leaveCritical();
 }

@@ -5,6 +5,7 @@ import { Block } from "../handle/block.js";
 import { KIND } from "../handle/kinds.js";
 import { releaseBlock } from "../handle/registry.js";
 import { coreState } from "../state.js";
+import { guardThisThread, requestStop } from "../memory/critical.js";
 
 /**
  * A thread record says whether a thread is still alive, so that waiters on a
@@ -15,6 +16,8 @@ import { coreState } from "../state.js";
  * 1 THREAD_ID    the thread's threadId (0 until the child has started)
  * 2 PARENT       offset of the parent's record in the same arena (0: a root thread)
  * 3 PARENT_TID   the parent's threadId, to detect a parent record freed and reused
+ * 4 IN_CRITICAL  1 while the thread is inside a shared mutex
+ * 5 STOP         1 once the parent wants to terminate it (memory/critical.ts)
  * ```
  * A thread is alive while its record and every ancestor's record say so: a
  * worker that dies takes its own workers with it, and their records are never
@@ -26,7 +29,9 @@ const ALIVE = 0;
 const THREAD_ID = 1;
 const PARENT = 2;
 const PARENT_TID = 3;
-const WORDS = 4;
+const IN_CRITICAL = 4;
+const STOP = 5;
+const WORDS = 6;
 
 /** This thread's record: where it is, and the threadId that must be in it. */
 export interface ThreadRecordRef {
@@ -66,8 +71,16 @@ export function newChildRecord(): Block {
 
 /** Child side, at start-up: adopt the record the parent made. */
 export function adoptThreadRecord(arena: Arena, offset: number): void {
-  Atomics.store(arena.i32, payloadIndex(offset) + THREAD_ID, threadId);
+  const w = payloadIndex(offset);
+  Atomics.store(arena.i32, w + THREAD_ID, threadId);
+  guardThisThread(arena.i32, w + IN_CRITICAL, w + STOP);
   coreState().record = { arena, offset };
+}
+
+/** Parent side, before terminating a worker: resolves once it is outside every shared mutex, for good. */
+export function stopChildRecord(record: Block, name: string, ended: () => boolean): Promise<void> {
+  const w = payloadIndex(record.offset);
+  return requestStop(record.arena.i32, w + IN_CRITICAL, w + STOP, name, ended);
 }
 
 /** Parent side, when the worker has exited: mark it dead, wake nobody (waiters poll), and free the record. */

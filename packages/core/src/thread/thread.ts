@@ -1,7 +1,7 @@
-import { threadId } from "node:worker_threads";
+import { threadId, type Worker } from "node:worker_threads";
 import type { Block } from "../handle/block.js";
 import { adoptHomeArena } from "../memory/arena.js";
-import { adoptThreadRecord, endChildRecord, newChildRecord } from "./records.js";
+import { adoptThreadRecord, endChildRecord, newChildRecord, stopChildRecord } from "./records.js";
 import { coreState } from "../state.js";
 
 /** Process identity in multiproc terms: the thread's name and its threadId as pid. */
@@ -28,6 +28,8 @@ export interface ThreadStartData {
 export interface ChildThread {
   data: ThreadStartData;
   record: Block;
+  /** Set by childThreadEnded: the record is gone. */
+  ended: boolean;
 }
 
 /**
@@ -39,11 +41,23 @@ export function prepareChildThread(name: string, preload: readonly string[] = []
   const state = coreState();
   const arenas = [record.arena.buffer, ...[...state.arenas.values()].filter((a) => a !== record.arena).map((a) => a.buffer)];
   const data = { arenas, packages: [...state.packages], preload: [...preload], name, parent: { ...state.current }, record: record.offset };
-  return { data, record };
+  return { data, record, ended: false };
+}
+
+/**
+ * Parent side: terminates the worker, but only once it is outside every
+ * shared mutex (see memory/critical.ts). Use this, never worker.terminate()
+ * alone, for a worker that may use multiproc objects.
+ */
+export async function terminateChildThread(child: ChildThread, worker: Worker): Promise<void> {
+  if (!child.ended) await stopChildRecord(child.record, child.data.name, () => child.ended);
+  await worker.terminate();
 }
 
 /** Parent side: the worker has exited (whatever the way); its record says so from now on. */
 export function childThreadEnded(child: ChildThread): void {
+  if (child.ended) return;
+  child.ended = true;
   endChildRecord(child.record);
 }
 
