@@ -15,6 +15,7 @@ import {
 } from "@multiproc/core";
 import { Queue } from "@multiproc/queue";
 import { BrokenPoolError, CancelledError, WorkerDiedError, type WorkerDeath } from "./errors.js";
+import { watchFor } from "./watch.js";
 import { encodeSpec, readResult, taskId, taskPayload, writeTask } from "./messages.js";
 import { FAILED, INIT_FAILED, READY, STARTED, type Mode, type PoolWorkerData } from "./protocol.js";
 
@@ -22,9 +23,10 @@ import { FAILED, INIT_FAILED, READY, STARTED, type Mode, type PoolWorkerData } f
  * What Pool and ProcessPoolExecutor share: the workers, one FIFO of tasks,
  * dispatch, results, and what happens when a worker dies.
  *
- * Dispatch: each worker has its own task queue holding at most DEPTH tasks
- * (the one it runs and the next, so it never waits for this thread between
- * two tasks); the rest wait here in one FIFO, so order and balance hold. A
+ * Dispatch: each worker has its own task queue holding at most `depth` tasks
+ * (the one it runs and the next ones, so it never waits for this thread
+ * between two tasks; a deeper queue lets this thread hand over tasks in
+ * batches); the rest wait here in one FIFO, so order and balance hold. A
  * worker that goes idle while another holds a queued task takes that task
  * over (the queues are multi-consumer, so the take is exactly-once).
  *
@@ -79,6 +81,12 @@ export interface EngineOptions {
   /** For error messages and thread names ("Pool", "ProcessPoolExecutor"). */
   label: string;
   resourceLimits: ResourceLimits | undefined;
+  /**
+   * Tasks a worker's queue holds. The executor keeps 2, as Python's (a
+   * future handed to a worker is "running" and cannot be cancelled); the
+   * Pool, where nothing observes that, goes deeper for throughput.
+   */
+  depth: number;
 }
 
 /** @multiproc/queue's hook for a get that returns NOTHING when empty instead of throwing (Symbol.for: any copy answers). */
@@ -97,8 +105,13 @@ function release(slot: Slot, id: number): void {
   if (at >= 0) slot.held.splice(at, 1);
 }
 
-/** Tasks per worker queue: the running one and the next. */
-const DEPTH = 2;
+/**
+ * Before the pump sleeps, it watches the results queue this long: a tiny
+ * task's result comes back within tens of microseconds, and an
+ * Atomics.waitAsync wake-up through the event loop costs about as much
+ * again. Reads only; this thread would be idle meanwhile.
+ */
+const RESULT_WATCH_MS = 0.05;
 
 let pools = 0;
 
@@ -133,14 +146,16 @@ export class Engine {
     return this.#options.size;
   }
 
-  /** Tasks waiting for a worker. */
+  /** Tasks not finished and not running. */
   get queued(): number {
-    return this.#fifo.length - this.#fifoHead;
+    return this.#pending.size - this.running;
   }
 
-  /** Tasks handed to workers and not finished (a worker's next task counts). */
+  /** Tasks a worker has started and not finished. */
   get running(): number {
-    return this.#pending.size - this.queued;
+    let running = 0;
+    for (const slot of this.#slots) if (slot.held.includes(Atomics.load(slot.status, STARTED))) running++;
+    return running;
   }
 
   get state(): "running" | "closed" | "terminated" {
@@ -153,14 +168,16 @@ export class Engine {
 
   /** The spec of a task-like value and its id in this pool (one per distinct function). */
   functionOf(fn: unknown, what: string): { fnId: number; specBytes: Uint8Array } {
-    const cached = typeof fn === "function" ? this.#fnOf.get(fn) : undefined;
+    // Cached by identity: a function's source cannot change, nor can a frozen task(url, name).
+    const keyed = (typeof fn === "function" || (typeof fn === "object" && fn !== null && Object.isFrozen(fn))) && (fn as object);
+    const cached = keyed ? this.#fnOf.get(keyed) : undefined;
     if (cached) return cached;
     const spec = toTaskSpec(fn, what);
     const key = spec.by === "ref" ? `ref ${spec.url}#${spec.exportName}` : `src ${spec.source}`;
     let fnId = this.#fnIds.get(key);
     if (fnId === undefined) this.#fnIds.set(key, (fnId = this.#fnIds.size + 1));
     const entry = { fnId, specBytes: encodeSpec(spec) };
-    if (typeof fn === "function") this.#fnOf.set(fn, entry);
+    if (keyed) this.#fnOf.set(keyed, entry);
     return entry;
   }
 
@@ -279,7 +296,7 @@ export class Engine {
   #leastBusy(): Slot | undefined {
     let best: Slot | undefined;
     for (const slot of this.#slots) {
-      if (slot.stopError !== undefined || slot.held.length >= DEPTH) continue;
+      if (slot.stopError !== undefined || slot.held.length >= this.#options.depth) continue;
       if (!best || slot.held.length < best.held.length) best = slot;
       if (best.held.length === 0) break;
     }
@@ -323,6 +340,7 @@ export class Engine {
     try {
       while (this.#pending.size > 0) {
         let result = tryGet(this.#results);
+        if (result === undefined && watchFor(this.#results, RESULT_WATCH_MS)) result = tryGet(this.#results);
         if (result === undefined) {
           try {
             result = await this.#results.get({ signal: wake.signal });

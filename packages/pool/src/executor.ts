@@ -52,6 +52,7 @@ export class ProcessPoolExecutor {
       initargs: checkArgs(o.initargs),
       maxTasks: checkMaxTasks(o.maxTasksPerChild, "maxTasksPerChild"),
       breakOnDeath: true,
+      depth: 2,
       label: "ProcessPoolExecutor",
       resourceLimits: o.resourceLimits,
     });

@@ -208,12 +208,20 @@ describe("Pool", () => {
     const running = doomed.apply(ref("blockUntil"), [cell]).catch((e: unknown) => e);
     const queued = doomed.apply(ref("square"), [2]).catch((e: unknown) => e);
     await entered(cell, 1);
-    expect([doomed.running, doomed.queued]).toEqual([2, 0]);
+    expect([doomed.running, doomed.queued]).toEqual([1, 1]); // the second waits in the worker's queue: not started
     await doomed.terminate();
     expect(await running).toBeInstanceOf(CancelledError);
     expect(await queued).toBeInstanceOf(CancelledError);
     await doomed.join();
     expect(() => doomed.apply(ref("square"), [1])).toThrow(/terminated/);
+  });
+
+  it("an idle worker keeps running what a task left behind (its event loop is not blocked between tasks)", async () => {
+    await using pool = new Pool({ processes: 1 });
+    const cell = newCell();
+    expect(await pool.apply(ref("leaveTimer"), [cell])).toBe("returned");
+    await entered(cell, 3); // no task is submitted meanwhile: the worker waits for one
+    expect(await pool.apply(ref("square"), [3])).toBe(9);
   });
 
   it("refuses bad arguments with clear errors", () => {

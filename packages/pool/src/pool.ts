@@ -32,6 +32,9 @@ export interface MapAsyncOptions<R> extends MapOptions {
 }
 
 type Fn = TaskLike;
+
+/** Tasks queued at each worker: enough that a worker rarely waits for this thread (see engine.ts). */
+const POOL_DEPTH = 32;
 type Item<F> = F extends (arg: infer A, ...rest: never[]) => unknown ? A : unknown;
 
 export function checkWorkerCount(value: unknown, what: string): number {
@@ -78,6 +81,7 @@ export class Pool {
       initargs: checkArgs(o.initargs),
       maxTasks: checkMaxTasks(o.maxtasksperchild, "maxtasksperchild"),
       breakOnDeath: false,
+      depth: POOL_DEPTH,
       label: "Pool",
       resourceLimits: o.resourceLimits,
     });

@@ -1,6 +1,7 @@
 import { workerData } from "node:worker_threads";
 import { decode, encode, explainTaskError, fromMessage, resolveTask, serializeError, startThread, type TaskSpec } from "@multiproc/core";
 import type { Queue } from "@multiproc/queue";
+import { watchFor } from "./watch.js";
 import { decodeSpec, readTask, writeResult } from "./messages.js";
 import { CALL, FAILED, INIT_FAILED, MAP, OK, READY, STARTED, type Mode, type PoolWorkerData } from "./protocol.js";
 
@@ -49,16 +50,20 @@ function success(id: number, value: unknown): Uint8Array {
 }
 
 /**
- * Between tasks, watch the queue for a while before the async get sleeps: a
- * pool's next task often comes within microseconds, and an Atomics.waitAsync
- * wake-up goes through the event loop (tens of microseconds). Reads only.
+ * The next task. Between tasks this thread has nothing of ours to run, so
+ * when nothing else is alive in its event loop (no timer, socket or port a
+ * task left behind) it sleeps in Atomics.wait: a notify wakes it in a few
+ * microseconds, where an Atomics.waitAsync wake-up goes through the event
+ * loop (tens). Otherwise it waits asynchronously, so what a task left
+ * running keeps running. (Both throw once the queue is closed.)
  */
-const WATCH_MS = 0.05;
-function awaitWork(tasks: Queue<Uint8Array>): void {
-  if (!tasks.empty()) return;
-  const until = performance.now() + WATCH_MS;
-  while (tasks.empty() && performance.now() < until) for (let i = 0; i < 50 && tasks.empty(); i++);
+function nextTask(tasks: Queue<Uint8Array>): Uint8Array | Promise<Uint8Array> {
+  if (watchFor(tasks, TASK_WATCH_MS) || process.getActiveResourcesInfo().length === 0) return tasks.getSync();
+  return tasks.get();
 }
+
+/** Before sleeping, watch the queue this long: the next task of a busy pool often comes within microseconds. */
+const TASK_WATCH_MS = 0.05;
 
 async function main(): Promise<void> {
   await startThread(data.thread);
@@ -78,8 +83,8 @@ async function main(): Promise<void> {
   for (let done = 0; data.maxTasks === 0 || done < data.maxTasks; done++) {
     let message: Uint8Array;
     try {
-      awaitWork(tasks);
-      message = await tasks.get();
+      const next = nextTask(tasks);
+      message = next instanceof Uint8Array ? next : await next;
     } catch {
       return; // closed: the pool is done with this worker
     }

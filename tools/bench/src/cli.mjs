@@ -10,6 +10,7 @@ const AREAS = {
   "shared-value": () => import("./workloads/shared-value.mjs"),
   queue: () => import("./workloads/messaging.mjs"),
   pipe: () => import("./workloads/messaging.mjs"),
+  pool: () => import("./workloads/pool.mjs"),
 };
 
 export async function runBench({ areas = Object.keys(AREAS), smoke = false, repetitions = smoke ? 1 : 5, log = console.log } = {}) {

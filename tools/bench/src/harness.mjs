@@ -10,7 +10,12 @@ import { cpus, totalmem } from "node:os";
 /**
  * @typedef {{ ops: number, ms: number }} Sample
  * @typedef {{ name: string, peer?: boolean, skip?: string, run: (size: number) => Promise<Sample> | Sample }} Contender
- * @typedef {{ area: string, name: string, unit: string, size: number, smokeSize?: number, contenders: Contender[] }} Workload
+ * @typedef {{ area: string, name: string, unit: string, size: number, smokeSize?: number, warmupSize?: number, show?: "rate" | "latency" | "factor", contenders: Contender[] }} Workload
+ *
+ * `show`: how figures print. "rate" (default): ops per second. "latency": the
+ * time per op (1 / rate). "factor": the rate itself, as "1.95x" (a run
+ * returns { ops: factor, ms: 1000 }). Ratios always compare rates, so "2x"
+ * means twice as fast in every case.
  */
 
 export function median(values) {
@@ -21,10 +26,21 @@ export function median(values) {
 
 /** Runs one workload; returns { workload, unit, results: [{ contender, median, min, max, samples, skip? }] }. */
 export async function runWorkload(workload, { repetitions, smoke }) {
+  // Some peers let Node quit while their workers start (poolifier): hold the loop open.
+  const keepAlive = setInterval(() => {}, 2 ** 30);
+  try {
+    return await measure(workload, { repetitions, smoke });
+  } finally {
+    clearInterval(keepAlive);
+  }
+}
+
+async function measure(workload, { repetitions, smoke }) {
   const size = smoke ? (workload.smokeSize ?? Math.max(1, Math.floor(workload.size / 100))) : workload.size;
   const active = workload.contenders.filter((c) => !c.skip);
   const rates = new Map(active.map((c) => [c.name, []]));
-  for (const contender of active) await contender.run(size); // warm-up, not counted
+  const warmup = Math.min(size, workload.warmupSize ?? size);
+  for (const contender of active) await contender.run(warmup); // warm-up, not counted
   for (let rep = 0; rep < repetitions; rep++) {
     for (const contender of active) {
       const { ops, ms } = await contender.run(size);
@@ -36,10 +52,15 @@ export async function runWorkload(workload, { repetitions, smoke }) {
     const samples = rates.get(c.name);
     return { contender: c.name, peer: Boolean(c.peer), median: median(samples), min: Math.min(...samples), max: Math.max(...samples), samples };
   });
-  return { area: workload.area, workload: workload.name, unit: workload.unit, size, results };
+  return { area: workload.area, workload: workload.name, unit: workload.unit, show: workload.show ?? "rate", size, results };
 }
 
-function format(rate) {
+function format(rate, show = "rate") {
+  if (show === "factor") return `${rate.toFixed(2)}x`;
+  if (show === "latency") {
+    const us = 1e6 / rate;
+    return us >= 1000 ? `${(us / 1000).toFixed(1)} ms` : `${us.toFixed(1)} µs`;
+  }
   if (rate >= 1e6) return `${(rate / 1e6).toFixed(2)}M`;
   if (rate >= 1e3) return `${(rate / 1e3).toFixed(1)}k`;
   return rate.toFixed(1);
@@ -49,7 +70,8 @@ function format(rate) {
 export function formatReport(report) {
   const lines = [];
   for (const w of report.workloads) {
-    lines.push(`\n${w.area} / ${w.workload}  (${w.unit}, higher is better; n=${w.size})`);
+    const show = w.show ?? "rate";
+    lines.push(`\n${w.area} / ${w.workload}  (${w.unit}, ${show === "latency" ? "lower" : "higher"} is better; n=${w.size})`);
     const ours = w.results.find((r) => !r.peer && !r.skip);
     for (const r of w.results) {
       if (r.skip) {
@@ -57,7 +79,9 @@ export function formatReport(report) {
         continue;
       }
       const ratio = !r.peer || !ours ? "" : `   multiproc is ${(ours.median / r.median).toFixed(2)}x`;
-      lines.push(`  ${r.contender.padEnd(34)} ${format(r.median).padStart(9)}  (${format(r.min)}–${format(r.max)})${ratio}`);
+      // For latency the fastest sample is the highest rate: the range reads low–high either way.
+      const [low, high] = show === "latency" ? [r.max, r.min] : [r.min, r.max];
+      lines.push(`  ${r.contender.padEnd(34)} ${format(r.median, show).padStart(9)}  (${format(low, show)}–${format(high, show)})${ratio}`);
     }
   }
   return lines.join("\n");

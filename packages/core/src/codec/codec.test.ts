@@ -28,6 +28,28 @@ describe("encode() / decode()", () => {
     );
   });
 
+  it("sends arrays of numbers as typed bodies, exactly (-0, NaN, Infinity), aligned or not; anything else in them goes through v8", () => {
+    const ints = [0, 1, -1, 2 ** 31 - 1, -(2 ** 31)];
+    expect(encode(ints)[0]).toBe(TAG.INT32S);
+    expect(encode(ints).byteLength).toBe(8 + 4 * ints.length);
+    expect(roundTrip(ints)).toEqual(ints);
+    const floats = [0.5, -0, NaN, Infinity, 2 ** 40];
+    expect(encode(floats)[0]).toBe(TAG.FLOAT64S);
+    expect(Object.is((roundTrip(floats) as number[])[1], -0)).toBe(true);
+    expect(roundTrip(floats)).toEqual(floats);
+    expect(roundTrip([])).toEqual([]);
+    const odd = new Uint8Array(64);
+    const bytes = encode(floats);
+    odd.set(bytes, 3); // decoding from an unaligned view copies first
+    expect(decode(odd.subarray(3, 3 + bytes.byteLength))).toEqual(floats);
+    const unaligned = encode(ints, "v", (length) => new Uint8Array(length + 4).subarray(4)); // encoding into one too
+    expect(decode(unaligned)).toEqual(ints);
+    for (const other of [[1, "2"], [1, , 3], [1, 2n]]) {
+      expect(encode(other)[0]).toBe(TAG.V8);
+      expect(roundTrip(other)).toEqual(other);
+    }
+  });
+
   it("writes into the caller's buffer, and starts bulk bodies 8-aligned (fast copies to shared memory)", () => {
     const shared = new Uint8Array(new SharedArrayBuffer(256));
     const sizes: number[] = [];

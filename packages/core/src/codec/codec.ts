@@ -16,6 +16,8 @@ import { replaceShareables, restoreShareables, scan } from "./walk.js";
  * V8                          tag, 7 bytes padding, node:v8 serialization
  * V8_HANDLES                  tag, uint32 count, count x (uint32 kind, uint32 arena id, uint32 offset),
  *                             padding to a multiple of 8, node:v8 serialization
+ * INT32S                      tag, 3 bytes padding, uint32 length, the int32s      (a plain array of numbers,
+ * FLOAT64S                    tag, 3 bytes padding, uint32 length, the float64s     no holes: map chunks, args)
  * ```
  * Bulk bodies start 8-aligned: encoded bytes often live in shared memory,
  * and V8 copies to or from shared memory byte by byte (about 7x slower)
@@ -34,6 +36,8 @@ export const TAG = {
   BYTES: 7,
   V8: 8,
   V8_HANDLES: 9,
+  INT32S: 10,
+  FLOAT64S: 11,
 } as const;
 
 const HANDLE_BYTES = 12;
@@ -80,8 +84,56 @@ export function encode(value: unknown, path = "value", allocate: Allocate = newB
         out.set(value, BODY);
         return out;
       }
+      if (Array.isArray(value) && Object.getPrototypeOf(value) === Array.prototype) {
+        const numbers = encodeNumbers(value, allocate);
+        if (numbers) return numbers;
+      }
       return encodeStructured(value, path, allocate);
   }
+}
+
+/**
+ * An array of numbers as a typed body: a loop each way instead of v8's
+ * serializer (5-10x faster for a map chunk of ints), and nothing to scan.
+ * Undefined when an element is not a number (a hole reads as undefined).
+ */
+function encodeNumbers(value: unknown[], allocate: Allocate): Uint8Array | undefined {
+  const length = value.length;
+  let ints = true;
+  for (let i = 0; i < length; i++) {
+    const n = value[i];
+    if (typeof n !== "number") return undefined;
+    if (ints && ((n | 0) !== n || (n === 0 && 1 / n < 0))) ints = false;
+  }
+  const width = ints ? 4 : 8;
+  const out = allocate(BODY + length * width);
+  out.fill(0, 1, BODY);
+  out[0] = ints ? TAG.INT32S : TAG.FLOAT64S;
+  for (let i = 0, n = length; i < 4; i++, n >>>= 8) out[4 + i] = n & 0xff;
+  if (length === 0) return out;
+  // Written through a typed view when the output is aligned for it (the usual case), else through a copy.
+  const at = out.byteOffset + BODY;
+  const aligned = at % width === 0;
+  const numbers = ints
+    ? new Int32Array(aligned ? out.buffer : new ArrayBuffer(length * 4), aligned ? at : 0, length)
+    : new Float64Array(aligned ? out.buffer : new ArrayBuffer(length * 8), aligned ? at : 0, length);
+  for (let i = 0; i < length; i++) numbers[i] = value[i] as number;
+  if (!aligned) out.set(new Uint8Array(numbers.buffer), BODY);
+  return out;
+}
+
+function decodeNumbers(bytes: Uint8Array, ints: boolean): number[] {
+  const length = (bytes[4]! | (bytes[5]! << 8) | (bytes[6]! << 16) | (bytes[7]! << 24)) >>> 0;
+  if (length === 0) return [];
+  const width = ints ? 4 : 8;
+  // Typed views need an aligned offset; the bytes are usually aligned (see BODY), else copy them out first.
+  const at = bytes.byteOffset + BODY;
+  const source = at % width === 0 ? bytes.buffer : bytes.slice(BODY, BODY + length * width).buffer;
+  const from = at % width === 0 ? at : 0;
+  const numbers = ints ? new Int32Array(source, from, length) : new Float64Array(source, from, length);
+  const out = new Array<number>(length);
+  for (let i = 0; i < length; i++) out[i] = numbers[i]!;
+  return out;
 }
 
 function tagOnly(tag: number, allocate: Allocate): Uint8Array {
@@ -184,6 +236,10 @@ export function decode(bytes: Uint8Array): unknown {
     }
     case TAG.V8:
       return deserialize(bytes.subarray(BODY));
+    case TAG.INT32S:
+      return decodeNumbers(bytes, true);
+    case TAG.FLOAT64S:
+      return decodeNumbers(bytes, false);
     case TAG.V8_HANDLES: {
       const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
       const count = view.getUint32(1, true);

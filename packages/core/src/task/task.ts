@@ -46,7 +46,7 @@ export function task<F extends (...args: never[]) => unknown = AnyTaskFunction>(
   if (typeof exportName !== "string" || exportName === "") {
     throw new TypeError(`Expected \`exportName\` to be a non-empty string, got ${describe(exportName)}`);
   }
-  return { kind: "multiproc.task", url: normalizeModuleUrl(moduleUrl), exportName };
+  return Object.freeze({ kind: "multiproc.task", url: normalizeModuleUrl(moduleUrl), exportName });
 }
 
 function normalizeModuleUrl(moduleUrl: string | URL): string {

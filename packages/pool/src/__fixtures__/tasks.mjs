@@ -50,3 +50,14 @@ export function bump(counter, times) {
 export function returnsFunction() {
   return () => 1;
 }
+/** Leaves a timer behind that counts in word 1 of the SharedArray, three times, after the task has returned. */
+export function leaveTimer(shared) {
+  const cell = shared.raw;
+  let ticks = 0;
+  const timer = setInterval(() => {
+    Atomics.add(cell, 1, 1);
+    Atomics.notify(cell, 1);
+    if (++ticks === 3) clearInterval(timer);
+  }, 1);
+  return "returned";
+}

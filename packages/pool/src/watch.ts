@@ -1,0 +1,16 @@
+import type { Queue } from "@multiproc/queue";
+
+/**
+ * Spins reading `queue` until it holds an item (true) or `ms` have passed
+ * (false). Reads only, no lock: both ends of a pool watch their queue a
+ * little before they sleep, since a tiny task's answer often comes within
+ * tens of microseconds, and a wake-up costs about as much again (more for
+ * Atomics.waitAsync, which goes through the event loop).
+ */
+export function watchFor(queue: Queue<Uint8Array>, ms: number): boolean {
+  const until = performance.now() + ms;
+  do {
+    for (let i = 0; i < 64; i++) if (!queue.empty()) return true;
+  } while (performance.now() < until);
+  return false;
+}

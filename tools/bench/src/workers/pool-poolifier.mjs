@@ -1,0 +1,5 @@
+// poolifier's worker: the shared task functions, by name.
+import { ThreadWorker } from "poolifier";
+import { spin, square } from "./pool-tasks.mjs";
+
+export default new ThreadWorker({ square, spin });

@@ -1,0 +1,17 @@
+// The pool workloads' task functions, shared by every pool under test (each
+// peer's worker file wraps these the way that peer wants).
+
+export function square(n) {
+  return n * n;
+}
+
+/** CPU-bound work with no allocation: `rounds` steps of xorshift32. */
+export function spin(rounds) {
+  let x = 2463534242;
+  for (let i = 0; i < rounds; i++) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+  }
+  return x >>> 0;
+}

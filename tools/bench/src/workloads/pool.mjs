@@ -1,0 +1,202 @@
+// Pool: tiny tasks one by one, map with automatic chunks, one-task round
+// trip, CPU-bound speedup and start-up to first result, for multiproc's Pool
+// and ProcessPoolExecutor against piscina, tinypool, workerpool, poolifier
+// and Python's Pool / ProcessPoolExecutor. Every pool has 2 workers (this
+// machine's cores); each run starts its own pool and times from the first
+// submit, once a first task has come back (so workers are up), except the
+// start-up workload, which times exactly that.
+import Piscina from "piscina";
+import { FixedThreadPool } from "poolifier";
+import Tinypool from "tinypool";
+import workerpool from "workerpool";
+import { Pool, ProcessPoolExecutor, task } from "multiproc";
+import { pythonSkip, runPython } from "../python.mjs";
+import { spin } from "../workers/pool-tasks.mjs";
+
+const WORKERS = 2;
+const TASKS = new URL("../workers/pool-tasks.mjs", import.meta.url);
+const TASK = { square: task(TASKS, "square"), spin: task(TASKS, "spin") };
+
+/** How each pool starts, runs one call of a named task function, and stops. */
+const POOLS = {
+  "multiproc Pool.apply": {
+    start: () => new Pool({ processes: WORKERS }),
+    call: (pool, name, arg) => pool.apply(TASK[name], [arg]),
+    stop: (pool) => pool.terminate(),
+  },
+  "multiproc executor.submit": {
+    start: () => new ProcessPoolExecutor({ maxWorkers: WORKERS }),
+    call: (ex, name, arg) => ex.submit(TASK[name], arg).result(),
+    stop: (ex) => ex.shutdown({ cancelFutures: true }),
+  },
+  piscina: {
+    peer: true,
+    start: () => new Piscina({ filename: TASKS.href, minThreads: WORKERS, maxThreads: WORKERS }),
+    call: (pool, name, arg) => pool.run(arg, { name }),
+    stop: (pool) => pool.destroy(),
+  },
+  tinypool: {
+    peer: true,
+    start: () => new Tinypool({ filename: TASKS.href, minThreads: WORKERS, maxThreads: WORKERS }),
+    call: (pool, name, arg) => pool.run(arg, { name }),
+    stop: (pool) => pool.destroy(),
+  },
+  workerpool: {
+    peer: true,
+    start: () => workerpool.pool(new URL("../workers/pool-workerpool.mjs", import.meta.url).pathname, { minWorkers: WORKERS, maxWorkers: WORKERS, workerType: "thread" }),
+    call: (pool, name, arg) => pool.exec(name, [arg]),
+    stop: (pool) => pool.terminate(),
+  },
+  poolifier: {
+    peer: true,
+    start: () => new FixedThreadPool(WORKERS, new URL("../workers/pool-poolifier.mjs", import.meta.url).pathname),
+    call: (pool, name, arg) => pool.execute(arg, name),
+    stop: (pool) => pool.destroy(),
+  },
+};
+
+/** Starts a pool, waits for a first result, runs `timedPart(pool, kind)` and stops the pool. */
+async function withPool(kind, timedPart) {
+  const pool = kind.start();
+  try {
+    await kind.call(pool, "square", 1);
+    return await timedPart(pool);
+  } finally {
+    await kind.stop(pool);
+  }
+}
+
+function contenders(make) {
+  return Object.entries(POOLS).map(([name, kind]) => ({ name, peer: Boolean(kind.peer), run: (n) => make(kind, n) }));
+}
+
+async function oneByOne(kind, n) {
+  return withPool(kind, async (pool) => {
+    const t = performance.now();
+    const calls = new Array(n);
+    for (let i = 0; i < n; i++) calls[i] = kind.call(pool, "square", i);
+    await Promise.all(calls);
+    return { ops: n, ms: performance.now() - t };
+  });
+}
+
+async function roundTrips(kind, n) {
+  return withPool(kind, async (pool) => {
+    const t = performance.now();
+    for (let i = 0; i < n; i++) await kind.call(pool, "square", i);
+    return { ops: n, ms: performance.now() - t };
+  });
+}
+
+async function startUps(kind, n) {
+  let ms = 0;
+  for (let i = 0; i < n; i++) {
+    const t = performance.now();
+    const pool = kind.start();
+    await kind.call(pool, "square", 1);
+    ms += performance.now() - t;
+    await kind.stop(pool);
+  }
+  return { ops: n, ms };
+}
+
+/** Rounds of `spin` that take about `ms` on one thread here, and what they take (the best of 3). */
+const calibrated = new Map();
+function calibrate(ms) {
+  if (!calibrated.has(ms)) {
+    let rounds = 1_000_000;
+    let t = performance.now();
+    spin(rounds);
+    rounds = Math.round((rounds * ms) / (performance.now() - t));
+    let serial = Infinity;
+    for (let i = 0; i < 3; i++) {
+      t = performance.now();
+      spin(rounds);
+      serial = Math.min(serial, performance.now() - t);
+    }
+    calibrated.set(ms, { rounds, serial });
+  }
+  return calibrated.get(ms);
+}
+
+/** `n` CPU-bound tasks at once; the speedup over running them one after another on one thread. */
+async function speedup(kind, n, taskMs) {
+  const { rounds, serial } = calibrate(taskMs);
+  return withPool(kind, async (pool) => {
+    const t = performance.now();
+    await Promise.all(Array.from({ length: n }, () => kind.call(pool, "spin", rounds)));
+    return { ops: (n * serial) / (performance.now() - t), ms: 1000 };
+  });
+}
+
+const python = (workload, cap) => ({ peer: true, skip: pythonSkip(), run: (n) => runPython("pool", workload, Math.min(n, cap)) });
+const noMap = (name) => ({ name, peer: true, skip: "no map API (tasks go one by one: see the workload above)" });
+
+/** @type {import("../harness.mjs").Workload[]} */
+export const workloads = [
+  {
+    area: "pool",
+    name: "tiny tasks submitted one by one",
+    unit: "tasks/s",
+    size: 100_000,
+    smokeSize: 200,
+    warmupSize: 10_000,
+    contenders: [
+      ...contenders(oneByOne),
+      { name: "Python Pool.apply_async (20k)", ...python("one_by_one", 20_000) },
+      { name: "Python executor.submit (5k)", ...python("executor_one_by_one", 5_000) },
+    ],
+  },
+  {
+    area: "pool",
+    name: "map of tiny tasks, automatic chunksize",
+    unit: "tasks/s",
+    size: 100_000,
+    smokeSize: 200,
+    contenders: [
+      {
+        name: "multiproc Pool.map",
+        run: (n) =>
+          withPool(POOLS["multiproc Pool.apply"], async (pool) => {
+            const items = Array.from({ length: n }, (_, i) => i);
+            const t = performance.now();
+            await pool.map(TASK.square, items);
+            return { ops: n, ms: performance.now() - t };
+          }),
+      },
+      { name: "Python Pool.map", ...python("map_auto", Infinity) },
+      ...["piscina", "tinypool", "workerpool", "poolifier"].map(noMap),
+    ],
+  },
+  {
+    area: "pool",
+    name: "one-task round trip",
+    unit: "time per task, submitted after the last came back",
+    show: "latency",
+    size: 2_000,
+    smokeSize: 20,
+    contenders: [...contenders(roundTrips), { name: "Python Pool.apply", ...python("round_trip", 2_000) }],
+  },
+  {
+    area: "pool",
+    name: "8 CPU-bound tasks of ~200 ms on 2 workers",
+    unit: "speedup over one thread",
+    show: "factor",
+    size: 8,
+    smokeSize: 2,
+    warmupSize: 2,
+    contenders: [
+      ...contenders((kind, n) => speedup(kind, n, n >= 8 ? 200 : 5)),
+      { name: "Python Pool.map", ...python("cpu", 8) },
+    ],
+  },
+  {
+    area: "pool",
+    name: "start-up to first result",
+    unit: "time from new pool to the first task's result",
+    show: "latency",
+    size: 5,
+    smokeSize: 1,
+    contenders: [...contenders(startUps), { name: "Python Pool(2)", ...python("startup", 5) }],
+  },
+];
