@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // npm run bench [-- area ...] [--smoke] [--reps N]
 // Runs the workloads of the named areas (all by default), prints the ratio
-// table, and (unless --smoke) writes results/latest.json and a dated copy.
+// table, and (unless --smoke) writes results/latest.json, a dated copy, and
+// the chart results/latest.svg.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { drawLatest } from "./chart.mjs";
 import { formatReport, machine, runWorkload } from "./harness.mjs";
 
 const AREAS = {
@@ -48,6 +50,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     const json = `${JSON.stringify(report, null, 2)}\n`;
     writeFileSync(new URL("latest.json", dir), json);
     writeFileSync(new URL(`${report.date.slice(0, 10)}.json`, dir), json);
-    console.log(`\nresults written to tools/bench/results/latest.json`);
+    drawLatest();
+    console.log(`\nresults written to tools/bench/results/latest.json, chart to latest.svg`);
   }
 }

@@ -9,7 +9,8 @@ import { cpus, totalmem } from "node:os";
 
 /**
  * @typedef {{ ops: number, ms: number }} Sample
- * @typedef {{ name: string, peer?: boolean, skip?: string, run: (size: number) => Promise<Sample> | Sample }} Contender
+ * @typedef {{ name: string, peer?: boolean, skip?: string, run: (size: number) => Promise<Sample> | Sample, close?: () => Promise<void> }} Contender
+ * (`close`: called once the workload is done, for contenders that keep something across runs, such as a pool.)
  * @typedef {{ area: string, name: string, unit: string, size: number, smokeSize?: number, warmupSize?: number, show?: "rate" | "latency" | "factor", contenders: Contender[] }} Workload
  *
  * `show`: how figures print. "rate" (default): ops per second. "latency": the
@@ -31,6 +32,7 @@ export async function runWorkload(workload, { repetitions, smoke }) {
   try {
     return await measure(workload, { repetitions, smoke });
   } finally {
+    for (const contender of workload.contenders) await contender.close?.();
     clearInterval(keepAlive);
   }
 }
@@ -55,7 +57,8 @@ async function measure(workload, { repetitions, smoke }) {
   return { area: workload.area, workload: workload.name, unit: workload.unit, show: workload.show ?? "rate", size, results };
 }
 
-function format(rate, show = "rate") {
+/** A median as the table prints it: a rate, a time per op ("latency") or a factor. */
+export function formatRate(rate, show = "rate") {
   if (show === "factor") return `${rate.toFixed(2)}x`;
   if (show === "latency") {
     const us = 1e6 / rate;
@@ -81,7 +84,7 @@ export function formatReport(report) {
       const ratio = !r.peer || !ours ? "" : `   multiproc is ${(ours.median / r.median).toFixed(2)}x`;
       // For latency the fastest sample is the highest rate: the range reads low–high either way.
       const [low, high] = show === "latency" ? [r.max, r.min] : [r.min, r.max];
-      lines.push(`  ${r.contender.padEnd(34)} ${format(r.median, show).padStart(9)}  (${format(low, show)}–${format(high, show)})${ratio}`);
+      lines.push(`  ${r.contender.padEnd(34)} ${formatRate(r.median, show).padStart(9)}  (${formatRate(low, show)}–${formatRate(high, show)})${ratio}`);
     }
   }
   return lines.join("\n");

@@ -1,15 +1,15 @@
 // Adds n to a plain (non-atomic) shared counter under a lock: a multiproc
 // Lock, or an Int32Array used as a raw futex lock.
-import { lockMutex, unlockMutex } from "multiproc";
+import { rawLock, rawUnlock } from "../raw-mutex.mjs";
 import { begin, end } from "./gate.mjs";
 
 export function count(lock, cell, n, gate, i) {
   begin(gate, i);
   if (lock instanceof Int32Array) {
     for (let k = 0; k < n; k++) {
-      lockMutex(lock, 0);
+      rawLock(lock, 0);
       cell[0] = cell[0] + 1;
-      unlockMutex(lock, 0);
+      rawUnlock(lock, 0);
     }
   } else {
     for (let k = 0; k < n; k++) {

@@ -1,6 +1,7 @@
 // Lock: uncontended acquire+release on one thread, and two workers
 // incrementing a plain shared counter under the lock.
-import { Lock, lockMutex, task, unlockMutex } from "multiproc";
+import { Lock, task } from "multiproc";
+import { rawLock, rawUnlock } from "../raw-mutex.mjs";
 import { pythonSkip, runPython } from "../python.mjs";
 import { runWorkers } from "../workers.mjs";
 
@@ -23,8 +24,8 @@ async function asyncLoop(lock, n) {
 
 function rawLoop(words, n) {
   for (let i = 0; i < n; i++) {
-    lockMutex(words, 0);
-    unlockMutex(words, 0);
+    rawLock(words, 0);
+    rawUnlock(words, 0);
   }
 }
 

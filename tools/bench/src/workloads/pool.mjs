@@ -2,9 +2,10 @@
 // trip, CPU-bound speedup and start-up to first result, for multiproc's Pool
 // and ProcessPoolExecutor against piscina, tinypool, workerpool, poolifier
 // and Python's Pool / ProcessPoolExecutor. Every pool has 2 workers (this
-// machine's cores); each run starts its own pool and times from the first
-// submit, once a first task has come back (so workers are up), except the
-// start-up workload, which times exactly that.
+// machine's cores). The throughput and latency workloads keep one pool per
+// contender across the warm-up and the repetitions, as a long-lived pool
+// (Python's script starts one per run: its workers have no JIT to warm);
+// the speedup starts a pool per run, and the start-up workload times exactly that.
 import Piscina from "piscina";
 import { FixedThreadPool } from "poolifier";
 import Tinypool from "tinypool";
@@ -66,26 +67,52 @@ async function withPool(kind, timedPart) {
   }
 }
 
+/** A contender per pool, each running `make(kind, n)` on a fresh pool. */
 function contenders(make) {
   return Object.entries(POOLS).map(([name, kind]) => ({ name, peer: Boolean(kind.peer), run: (n) => make(kind, n) }));
 }
 
-async function oneByOne(kind, n) {
-  return withPool(kind, async (pool) => {
-    const t = performance.now();
-    const calls = new Array(n);
-    for (let i = 0; i < n; i++) calls[i] = kind.call(pool, "square", i);
-    await Promise.all(calls);
-    return { ops: n, ms: performance.now() - t };
-  });
+/** A contender per pool, each running `timed(kind, pool, n)` on one pool it keeps until the workload ends. */
+function keptPool([name, kind], timed) {
+  let started;
+  return {
+    name,
+    peer: Boolean(kind.peer),
+    async run(n) {
+      if (!started) {
+        started = kind.start();
+        await kind.call(started, "square", 1);
+      }
+      return timed(kind, started, n);
+    },
+    async close() {
+      if (started) await kind.stop(started);
+      started = undefined;
+    },
+  };
 }
 
-async function roundTrips(kind, n) {
-  return withPool(kind, async (pool) => {
-    const t = performance.now();
-    for (let i = 0; i < n; i++) await kind.call(pool, "square", i);
-    return { ops: n, ms: performance.now() - t };
-  });
+const keptPools = (timed) => Object.entries(POOLS).map((entry) => keptPool(entry, timed));
+
+async function oneByOne(kind, pool, n) {
+  const t = performance.now();
+  const calls = new Array(n);
+  for (let i = 0; i < n; i++) calls[i] = kind.call(pool, "square", i);
+  await Promise.all(calls);
+  return { ops: n, ms: performance.now() - t };
+}
+
+async function roundTrips(kind, pool, n) {
+  const t = performance.now();
+  for (let i = 0; i < n; i++) await kind.call(pool, "square", i);
+  return { ops: n, ms: performance.now() - t };
+}
+
+async function mapAuto(_kind, pool, n) {
+  const items = Array.from({ length: n }, (_, i) => i);
+  const t = performance.now();
+  await pool.map(TASK.square, items);
+  return { ops: n, ms: performance.now() - t };
 }
 
 async function startUps(kind, n) {
@@ -142,7 +169,7 @@ export const workloads = [
     smokeSize: 200,
     warmupSize: 10_000,
     contenders: [
-      ...contenders(oneByOne),
+      ...keptPools(oneByOne),
       { name: "Python Pool.apply_async (20k)", ...python("one_by_one", 20_000) },
       { name: "Python executor.submit (5k)", ...python("executor_one_by_one", 5_000) },
     ],
@@ -154,16 +181,7 @@ export const workloads = [
     size: 100_000,
     smokeSize: 200,
     contenders: [
-      {
-        name: "multiproc Pool.map",
-        run: (n) =>
-          withPool(POOLS["multiproc Pool.apply"], async (pool) => {
-            const items = Array.from({ length: n }, (_, i) => i);
-            const t = performance.now();
-            await pool.map(TASK.square, items);
-            return { ops: n, ms: performance.now() - t };
-          }),
-      },
+      { ...keptPool(["multiproc Pool.map", POOLS["multiproc Pool.apply"]], mapAuto) },
       { name: "Python Pool.map", ...python("map_auto", Infinity) },
       ...["piscina", "tinypool", "workerpool", "poolifier"].map(noMap),
     ],
@@ -175,7 +193,7 @@ export const workloads = [
     show: "latency",
     size: 2_000,
     smokeSize: 20,
-    contenders: [...contenders(roundTrips), { name: "Python Pool.apply", ...python("round_trip", 2_000) }],
+    contenders: [...keptPools(roundTrips), { name: "Python Pool.apply", ...python("round_trip", 2_000) }],
   },
   {
     area: "pool",
