@@ -16,7 +16,7 @@ import {
 import { Queue } from "@multiproc/queue";
 import { BrokenPoolError, CancelledError, WorkerDiedError, type WorkerDeath } from "./errors.js";
 import { watchFor } from "./watch.js";
-import { encodeSpec, readResult, taskId, taskPayload, writeTask } from "./messages.js";
+import { encodeSpec, resultId, resultStatus, resultValue, setTaskId, taskId, taskPayload } from "./messages.js";
 import { FAILED, INIT_FAILED, READY, STARTED, type Mode, type PoolWorkerData } from "./protocol.js";
 
 /**
@@ -38,17 +38,13 @@ import { FAILED, INIT_FAILED, READY, STARTED, type Mode, type PoolWorkerData } f
 
 /** One unit of work: a call, or a chunk of map items. Encoded at submit. */
 export interface Job {
-  readonly fnId: number;
-  /** The function's spec as the bytes every task message carries (see messages.ts). */
-  readonly specBytes: Uint8Array;
-  readonly mode: Mode;
-  /** The encoded args (or items): encoded once, so an unsendable value throws at submit. */
-  readonly payload: Uint8Array;
+  /** The task message (messages.ts), args included: encoded once, so an unsendable value throws at submit. */
+  readonly message: Uint8Array;
   readonly signal: AbortSignal | undefined;
   resolve(value: unknown): void;
   reject(error: unknown): void;
   /** Called when the job goes to a worker (a Future is "running" from then on). */
-  onDispatch?(): void;
+  readonly onDispatch: (() => void) | undefined;
 }
 
 interface Pending {
@@ -65,6 +61,8 @@ interface Slot {
   readonly status: Int32Array;
   /** Ids given to this worker and not yet answered, oldest first. */
   readonly held: number[];
+  /** Messages given in this dispatch round, put in one go by #flush (one wake-up for the worker). */
+  readonly outbox: Uint8Array[];
   /** Set when this side stops the worker: how the task it runs should fail. */
   stopError: unknown;
   uncaught: Error | undefined;
@@ -97,6 +95,12 @@ type Tryable<T> = Queue<T> & { [TRY_GET](): T | typeof NOTHING };
 function tryGet<T>(queue: Queue<T>): T | undefined {
   const item = (queue as Tryable<T>)[TRY_GET]();
   return item === NOTHING ? undefined : (item as T);
+}
+
+/** @multiproc/queue's hook for putNowait of several items with one wake-up. */
+const PUT_ALL = Symbol.for("multiproc.queue.putAll");
+function putAll<T>(queue: Queue<T>, items: readonly T[]): void {
+  (queue as Queue<T> & { [PUT_ALL](items: readonly T[]): void })[PUT_ALL](items);
 }
 
 /** Drops `id` from the tasks a worker holds. */
@@ -189,9 +193,13 @@ export class Engine {
 
   submit(job: Job): void {
     this.checkOpen();
-    if (job.signal?.aborted) {
-      discardEncoded(job.payload);
-      job.reject(job.signal.reason);
+    // Workers full: take in the results already there first, which frees room
+    // at the workers now (a long run of submits would otherwise leave them idle).
+    if (this.#fifoHead < this.#fifo.length) this.#drainResults();
+    const refused = this.#broken ?? (job.signal?.aborted ? job.signal.reason : undefined);
+    if (refused !== undefined) {
+      discardEncoded(taskPayload(job.message));
+      job.reject(refused);
       return;
     }
     const pending: Pending = { id: this.#nextId++, job, slot: undefined, onAbort: undefined };
@@ -212,7 +220,7 @@ export class Engine {
       if (pending.job !== job) continue;
       this.#fifo.splice(i, 1);
       this.#forget(pending);
-      discardEncoded(job.payload);
+      discardEncoded(taskPayload(job.message));
       return true;
     }
     return false;
@@ -264,7 +272,7 @@ export class Engine {
     const worker = new Worker(new URL("./worker.js", import.meta.url), { workerData: data, name, ...(this.#options.resourceLimits && { resourceLimits: this.#options.resourceLimits }) });
     // An idle pool does not keep the process alive; pending tasks do (the pump).
     worker.unref();
-    const slot: Slot = { worker, child, tasks, status, held: [], stopError: undefined, uncaught: undefined, exited: undefined! };
+    const slot: Slot = { worker, child, tasks, status, held: [], outbox: [], stopError: undefined, uncaught: undefined, exited: undefined! };
     worker.on("error", (error) => {
       slot.uncaught ??= error;
     });
@@ -281,7 +289,7 @@ export class Engine {
   #dispatch(): void {
     while (this.#fifoHead < this.#fifo.length) {
       const slot = this.#leastBusy();
-      if (!slot) return;
+      if (!slot) break;
       const pending = this.#fifo[this.#fifoHead]!;
       this.#fifo[this.#fifoHead++] = undefined!;
       if (this.#fifoHead > 1024 && this.#fifoHead * 2 > this.#fifo.length) {
@@ -290,6 +298,7 @@ export class Engine {
       }
       this.#give(pending, slot);
     }
+    this.#flush();
     this.#steal();
   }
 
@@ -307,8 +316,17 @@ export class Engine {
     const { job } = pending;
     slot.held.push(pending.id);
     pending.slot = slot;
-    slot.tasks.putNowait(writeTask(pending.id, job.fnId, job.mode, job.payload, job.specBytes));
+    setTaskId(job.message, pending.id);
+    slot.outbox.push(job.message);
     job.onDispatch?.();
+  }
+
+  #flush(): void {
+    for (const slot of this.#slots) {
+      if (slot.outbox.length === 0) continue;
+      putAll(slot.tasks, slot.outbox);
+      slot.outbox.length = 0;
+    }
   }
 
   /** An idle worker takes over a task queued behind another worker's running one. */
@@ -326,6 +344,7 @@ export class Engine {
         break;
       }
     }
+    this.#flush();
   }
 
   #startPump(): void {
@@ -350,7 +369,8 @@ export class Engine {
             continue;
           }
         }
-        this.#onResult(result);
+        this.#takeResult(result);
+        this.#drainResults();
       }
     } finally {
       this.#pumping = false;
@@ -358,13 +378,18 @@ export class Engine {
     }
   }
 
+  /** Takes every result there is, then hands out the freed room in one round. */
   #drainResults(): void {
-    for (let result = tryGet(this.#results); result; result = tryGet(this.#results)) this.#onResult(result);
+    for (let result = tryGet(this.#results); result; result = tryGet(this.#results)) this.#takeResult(result);
+    this.#dispatch();
+    this.#settled();
   }
 
-  #onResult(message: Uint8Array): void {
-    const { id, status, value: bytes } = readResult(message);
-    const value = decode(bytes);
+  /** Settles the task a result is for (the caller dispatches and calls #settled after). */
+  #takeResult(message: Uint8Array): void {
+    const id = resultId(message);
+    const status = resultStatus(message);
+    const value = decode(resultValue(message), true); // the message is ours: the queue copied it out
     if (id === INIT_FAILED) {
       const cause = deserializeError(value as SerializedError);
       this.#breakPool(new BrokenPoolError(`A worker's initializer failed: ${cause.message}`, { cause }));
@@ -376,8 +401,6 @@ export class Engine {
     this.#forget(pending);
     if (status === FAILED) pending.job.reject(deserializeError(value as SerializedError));
     else pending.job.resolve(value);
-    this.#dispatch();
-    this.#settled();
   }
 
   #onExit(slot: Slot, code: number): void {
@@ -437,7 +460,7 @@ export class Engine {
     pending.job.reject(pending.job.signal!.reason);
     if (!slot) {
       this.#fifo.splice(this.#fifo.indexOf(pending, this.#fifoHead), 1);
-      discardEncoded(pending.job.payload);
+      discardEncoded(taskPayload(pending.job.message));
     } else if (!this.#takeBack(slot, pending.id)) {
       // The worker has it (running, or about to): stop that worker. Its exit
       // puts the task queued behind back in the FIFO, and a new worker starts.
@@ -479,7 +502,7 @@ export class Engine {
     this.#fifoHead = 0;
     for (const pending of all) {
       this.#forget(pending);
-      if (!pending.slot) discardEncoded(pending.job.payload);
+      if (!pending.slot) discardEncoded(taskPayload(pending.job.message));
       pending.job.reject(errorFor());
     }
     for (const slot of this.#slots) slot.held.length = 0;

@@ -1,6 +1,7 @@
 import { describe, encode, ValueError } from "@multiproc/core";
 import type { Engine, Job } from "./engine.js";
 import type { Mode } from "./protocol.js";
+import { newTask } from "./messages.js";
 
 /**
  * A job ready to submit, and its promise. Throws at once (changing nothing)
@@ -18,10 +19,10 @@ export function prepareJob<T>(
   engine.checkOpen();
   if (signal !== undefined && !(signal instanceof AbortSignal)) throw new TypeError(`Expected \`signal\` to be an AbortSignal, got ${describe(signal)}`);
   const { fnId, specBytes } = engine.functionOf(fn, "fn");
-  const bytes = encode(payload, path);
+  const message = newTask(fnId, mode, specBytes, (allocate) => encode(payload, path, allocate));
   let job!: Job;
   const promise = new Promise<T>((resolve, reject) => {
-    job = { fnId, specBytes, mode, payload: bytes, signal, resolve: resolve as (value: unknown) => void, reject, ...(onDispatch && { onDispatch }) };
+    job = { message, signal, resolve: resolve as (value: unknown) => void, reject, onDispatch };
   });
   return { job, promise };
 }

@@ -2,6 +2,7 @@ import { discardEncoded, encode } from "@multiproc/core";
 import type { Engine, Job } from "./engine.js";
 import { autoChunksize, prepareJob, readChunk } from "./jobs.js";
 import type { Mode } from "./protocol.js";
+import { taskPayload } from "./messages.js";
 
 export interface MapOptions {
   /** Items per task sent to a worker; by default about four chunks per worker (map) or 1 (imap). */
@@ -23,7 +24,7 @@ function prepareChunks(engine: Engine, fn: unknown, mode: Mode, items: unknown[]
       prepared.push(prepareJob<unknown[]>(engine, fn, mode, items.slice(start, start + size), "items", signal));
     }
   } catch (error) {
-    for (const { job } of prepared) discardEncoded(job.payload);
+    for (const { job } of prepared) discardEncoded(taskPayload(job.message));
     throw error instanceof TypeError ? nameUnsendable(items, error) : error;
   }
   return prepared;

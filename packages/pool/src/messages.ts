@@ -1,9 +1,10 @@
 import type { TaskSpec } from "@multiproc/core";
 import type { Mode } from "./protocol.js";
+import { slabBytes } from "./slab.js";
 
 /**
  * Task and result messages as flat bytes, queued as a Uint8Array (the
- * codec's BYTES path: one copy each way, no serializer). `node:v8`'s
+ * codec's BYTES path: one copy each way, no serializer). Int32s are little-endian. `node:v8`'s
  * serializer costs microseconds per call just to set up, more than a tiny
  * task itself.
  *
@@ -37,47 +38,76 @@ export function decodeSpec(bytes: Uint8Array): TaskSpec {
   return JSON.parse(decoder.decode(bytes)) as TaskSpec;
 }
 
-export function writeTask(id: number, fnId: number, mode: Mode, payload: Uint8Array, specBytes: Uint8Array): Uint8Array {
+/**
+ * A task message whose payload `encodePayload` writes straight into it (one
+ * buffer per task, no copy): it gets an `allocate` for core's encode. The id
+ * is set at dispatch (setTaskId); the message is kept until the task is
+ * done, to be queued again if its worker dies before starting it.
+ */
+export function newTask(fnId: number, mode: Mode, specBytes: Uint8Array, encodePayload: (allocate: (length: number) => Uint8Array) => Uint8Array): Uint8Array {
   const at = TASK_HEAD + align8(specBytes.byteLength);
-  const out = new Uint8Array(at + payload.byteLength);
-  const head = new Int32Array(out.buffer, 0, 4);
-  head[0] = id;
-  head[1] = fnId;
-  head[2] = mode;
-  head[3] = specBytes.byteLength;
-  out.set(specBytes, TASK_HEAD);
-  out.set(payload, at);
-  return out;
+  let out: Uint8Array | undefined;
+  const payload = encodePayload((length) => {
+    out = slabBytes(at + length);
+    return new Uint8Array(out.buffer, out.byteOffset + at, length);
+  });
+  writeInt32(out!, 4, fnId);
+  writeInt32(out!, 8, mode);
+  writeInt32(out!, 12, specBytes.byteLength);
+  out!.set(specBytes, TASK_HEAD);
+  // An encode may use less than it asked for (a string's UTF-8 length is a guess).
+  return new Uint8Array(out!.buffer, out!.byteOffset, at + payload.byteLength);
+}
+
+export function setTaskId(message: Uint8Array, id: number): void {
+  writeInt32(message, 0, id);
 }
 
 /** The id of a task message. */
 export function taskId(message: Uint8Array): number {
-  return new Int32Array(message.buffer, message.byteOffset, 1)[0]!;
+  return readInt32(message, 0);
+}
+
+// Header words by bytes: a typed view per message would cost more than the message.
+function writeInt32(bytes: Uint8Array, at: number, value: number): void {
+  bytes[at] = value;
+  bytes[at + 1] = value >> 8;
+  bytes[at + 2] = value >> 16;
+  bytes[at + 3] = value >> 24;
+}
+
+function readInt32(bytes: Uint8Array, at: number): number {
+  return bytes[at]! | (bytes[at + 1]! << 8) | (bytes[at + 2]! << 16) | (bytes[at + 3]! << 24);
 }
 
 export function readTask(message: Uint8Array): TaskMessage {
-  const head = new Int32Array(message.buffer, message.byteOffset, 4);
-  const specLength = head[3]!;
+  const specLength = readInt32(message, 12);
   const specBytes = message.subarray(TASK_HEAD, TASK_HEAD + specLength);
-  return { id: head[0]!, fnId: head[1]!, mode: head[2] as Mode, specBytes, payload: message.subarray(TASK_HEAD + align8(specLength)) };
+  return { id: readInt32(message, 0), fnId: readInt32(message, 4), mode: readInt32(message, 8) as Mode, specBytes, payload: message.subarray(TASK_HEAD + align8(specLength)) };
 }
 
 /** The payload bytes of a task message (to drop its references when it will not run). */
 export function taskPayload(message: Uint8Array): Uint8Array {
-  const specLength = new Int32Array(message.buffer, message.byteOffset, 4)[3]!;
-  return message.subarray(TASK_HEAD + align8(specLength));
+  return message.subarray(TASK_HEAD + align8(readInt32(message, 12)));
 }
 
-export function writeResult(id: number, status: number, value: Uint8Array): Uint8Array {
-  const out = new Uint8Array(RESULT_HEAD + value.byteLength);
-  const head = new Int32Array(out.buffer, 0, 2);
-  head[0] = id;
-  head[1] = status;
-  out.set(value, RESULT_HEAD);
-  return out;
+/** A result message whose value `encodeValue` writes straight into it, as newTask. */
+export function newResult(id: number, status: number, encodeValue: (allocate: (length: number) => Uint8Array) => Uint8Array): Uint8Array {
+  let out: Uint8Array | undefined;
+  const value = encodeValue((length) => (out = new Uint8Array(RESULT_HEAD + length)).subarray(RESULT_HEAD));
+  writeInt32(out!, 0, id);
+  writeInt32(out!, 4, status);
+  return out!.subarray(0, RESULT_HEAD + value.byteLength);
 }
 
-export function readResult(message: Uint8Array): { id: number; status: number; value: Uint8Array } {
-  const head = new Int32Array(message.buffer, message.byteOffset, 2);
-  return { id: head[0]!, status: head[1]!, value: message.subarray(RESULT_HEAD) };
+export function resultId(message: Uint8Array): number {
+  return readInt32(message, 0);
+}
+
+export function resultStatus(message: Uint8Array): number {
+  return readInt32(message, 4);
+}
+
+export function resultValue(message: Uint8Array): Uint8Array {
+  return new Uint8Array(message.buffer, message.byteOffset + RESULT_HEAD, message.byteLength - RESULT_HEAD);
 }

@@ -104,7 +104,8 @@ export class Pool {
 
   /** `fn(...args)` on a worker. */
   apply<F extends Fn>(fn: F, args?: unknown[], options?: Pick<ApplyOptions<TaskResult<F>>, "signal">): Promise<TaskResult<F>> {
-    return this.applyAsync(fn, args, options).get();
+    const o = checkOptions(options, "apply options") as ApplyOptions<TaskResult<F>>;
+    return this.#submit<TaskResult<F>>(fn, checkArgs(args), o.signal);
   }
 
   applyAsync<F extends Fn>(fn: F, args?: unknown[], options?: ApplyOptions<TaskResult<F>>): AsyncResult<TaskResult<F>> {

@@ -2,7 +2,7 @@ import { workerData } from "node:worker_threads";
 import { decode, encode, explainTaskError, fromMessage, resolveTask, serializeError, startThread, type TaskSpec } from "@multiproc/core";
 import type { Queue } from "@multiproc/queue";
 import { watchFor } from "./watch.js";
-import { decodeSpec, readTask, writeResult } from "./messages.js";
+import { decodeSpec, newResult, readTask } from "./messages.js";
 import { CALL, FAILED, INIT_FAILED, MAP, OK, READY, STARTED, type Mode, type PoolWorkerData } from "./protocol.js";
 
 // The loop of one pool worker: take a task from its own queue, say which one
@@ -35,18 +35,17 @@ async function run(spec: TaskSpec, fn: AnyFunction, mode: Mode, payload: unknown
 }
 
 function failure(id: number, error: unknown): Uint8Array {
-  return writeResult(id, FAILED, encode(serializeError(error), "error"));
+  const serialized = serializeError(error);
+  return newResult(id, FAILED, (allocate) => encode(serialized, "error", allocate));
 }
 
 /** The result message; a result that cannot be sent fails the task with a TypeError that says so. */
 function success(id: number, value: unknown): Uint8Array {
-  let bytes: Uint8Array;
   try {
-    bytes = encode(value, "result");
+    return newResult(id, OK, (allocate) => encode(value, "result", allocate));
   } catch (error) {
     return failure(id, new TypeError(`The task's result cannot be sent back: ${(error as Error).message}`, { cause: error }));
   }
-  return writeResult(id, OK, bytes);
 }
 
 /**
@@ -99,7 +98,7 @@ async function main(): Promise<void> {
         entry = [spec, (await resolveTask(spec)) as AnyFunction];
         functions.set(fnId, entry);
       }
-      reply = success(id, await run(entry[0], entry[1], mode, decode(payload)));
+      reply = success(id, await run(entry[0], entry[1], mode, decode(payload, true)));
     } catch (error) {
       reply = failure(id, error);
     }

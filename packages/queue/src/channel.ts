@@ -273,6 +273,11 @@ export function wakeGetter(channel: Channel, getters: number): void {
   if (getters > 0) Atomics.notify(channel.words, GET_SEQ, 1);
 }
 
+/** Wakes up to `count` sleeping getters (after a batch of puts). */
+export function wakeGetters(channel: Channel, count: number): void {
+  if (count > 0) Atomics.notify(channel.words, GET_SEQ, count);
+}
+
 export function wakePutter(channel: Channel, putters: number): void {
   if (putters > 0) Atomics.notify(channel.words, FREE_SEQ, 1);
 }

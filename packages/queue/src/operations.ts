@@ -16,6 +16,7 @@ import {
   takenValue,
   unlock,
   wakeGetter,
+  wakeGetters,
   wakePutter,
   type Channel,
   type Outgoing,
@@ -33,6 +34,14 @@ import { QueueClosedError, QueueEmptyError, QueueFullError } from "./errors.js";
 
 /** One try at a put: true if appended, false if full; throws QueueClosedError (the caller gives the item back). */
 function tryPut(channel: Channel, item: Outgoing): boolean {
+  const getters = tryAppend(channel, item);
+  if (getters < 0) return false;
+  wakeGetter(channel, getters);
+  return true;
+}
+
+/** tryPut without the wake-up: the sleeping getters seen under the lock, or -1 if full. */
+function tryAppend(channel: Channel, item: Outgoing): number {
   const { words } = channel;
   lock(channel);
   if (words[CLOSED]) {
@@ -41,13 +50,12 @@ function tryPut(channel: Channel, item: Outgoing): boolean {
   }
   if (isFull(words)) {
     unlock(channel);
-    return false;
+    return -1;
   }
   append(channel, item);
   const getters = words[GETTERS]!;
   unlock(channel);
-  wakeGetter(channel, getters);
-  return true;
+  return getters;
 }
 
 /** What tryGet returns when there is nothing to take (an item may be `undefined`); Symbol.for, so every copy of this package agrees. */
@@ -205,6 +213,33 @@ export function putItemNowait(channel: Channel, item: unknown): void {
     if (!done) abandon(channel, outgoing);
   }
   if (!done) throw new QueueFullError("The queue is full");
+}
+
+/**
+ * putNowait of several items in order, with one wake-up at the end instead
+ * of one per item (a notify is a system call: the pool hands a worker its
+ * tasks in batches). Throws as putNowait at the first item that cannot go;
+ * the ones before it are in the queue.
+ */
+export function putAllNowait(channel: Channel, items: readonly unknown[]): void {
+  let put = 0;
+  let getters = 0;
+  try {
+    for (const item of items) {
+      const outgoing = encodeItem(channel, item);
+      let seen = -1;
+      try {
+        seen = tryAppend(channel, outgoing);
+      } finally {
+        if (seen < 0) abandon(channel, outgoing);
+      }
+      if (seen < 0) throw new QueueFullError("The queue is full");
+      put++;
+      getters = seen;
+    }
+  } finally {
+    wakeGetters(channel, Math.min(put, getters));
+  }
 }
 
 export async function getItem<T>(channel: Channel, options: WaitOptions | undefined): Promise<T> {

@@ -2,7 +2,7 @@ import { claimBlock, describe, KIND, SHAREABLE, ValueError, type Block, type Sha
 import { closeChannel, initChannel, ITEMS, isFull, MAXSIZE, openChannel, type Channel } from "./channel.js";
 import { QueueClosedError } from "./errors.js";
 import { HEADER_WORDS } from "./layout.js";
-import { getItem, getItemNowait, getItemSync, NOTHING, putItem, putItemNowait, putItemSync, tryGet, waitReadable, waitReadableSync } from "./operations.js";
+import { getItem, getItemNowait, getItemSync, NOTHING, putAllNowait, putItem, putItemNowait, putItemSync, tryGet, waitReadable, waitReadableSync } from "./operations.js";
 
 /**
  * Hooks for @multiproc/pipe (Symbol.for, so any copy of this package
@@ -12,6 +12,8 @@ export const WAIT_READABLE = Symbol.for("multiproc.queue.waitReadable");
 export const WAIT_READABLE_SYNC = Symbol.for("multiproc.queue.waitReadableSync");
 /** Hook for @multiproc/pool: getNowait() without the cost of an exception when empty; returns NOTHING then. */
 export const TRY_GET = Symbol.for("multiproc.queue.tryGet");
+/** @internal putNowait of several items with one wake-up (`Symbol.for`: every copy of this package answers it). */
+export const PUT_ALL = Symbol.for("multiproc.queue.putAll");
 
 export interface QueueOptions {
   /** The most items the queue holds; `put` waits while it is full. 0 or less (the default): unbounded. */
@@ -134,6 +136,11 @@ export class Queue<T = unknown> implements Shareable, AsyncIterable<T> {
   /** @internal The oldest item, or NOTHING when empty (QueueClosedError when closed and drained). */
   [TRY_GET](): T | typeof NOTHING {
     return tryGet(this.#channel) as T | typeof NOTHING;
+  }
+
+  /** @internal putNowait of each item in order, waking a sleeping getter once at the end. */
+  [PUT_ALL](items: readonly T[]): void {
+    putAllNowait(this.#channel, items);
   }
 
   /** For JoinableQueue: its channel, which it shares with this class. */

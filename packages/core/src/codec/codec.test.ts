@@ -28,6 +28,15 @@ describe("encode() / decode()", () => {
     );
   });
 
+  it("gives typed arrays inside a value memory of their own, not a view into the bytes decoded (which get reused)", () => {
+    const shared = new Uint8Array(new SharedArrayBuffer(4096));
+    const bytes = encode({ big: new Uint8Array(1000).fill(7), floats: new Float64Array([1.5, 2.5]) }, "v", (n) => shared.subarray(0, n));
+    const value = decode(bytes) as { big: Uint8Array; floats: Float64Array };
+    shared.fill(0); // the queue reuses the memory
+    expect([value.big.length, value.big[999], value.big.buffer instanceof SharedArrayBuffer]).toEqual([1000, 7, false]);
+    expect([...value.floats]).toEqual([1.5, 2.5]);
+  });
+
   it("sends arrays of numbers as typed bodies, exactly (-0, NaN, Infinity), aligned or not; anything else in them goes through v8", () => {
     const ints = [0, 1, -1, 2 ** 31 - 1, -(2 ** 31)];
     expect(encode(ints)[0]).toBe(TAG.INT32S);

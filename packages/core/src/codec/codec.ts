@@ -210,8 +210,13 @@ function encodeStructured(value: unknown, path: string, allocate: Allocate): Uin
   return out;
 }
 
-/** Decodes what `encode` made; `bytes` may be a view over shared memory. */
-export function decode(bytes: Uint8Array): unknown {
+/**
+ * Decodes what `encode` made; `bytes` may be a view over shared memory.
+ * `owned`: the caller hands the bytes over for good (nobody will write them
+ * again), so typed arrays inside a structured value may keep pointing into
+ * them instead of into a copy (see ownBody).
+ */
+export function decode(bytes: Uint8Array, owned = false): unknown {
   switch (bytes[0]) {
     case TAG.UNDEFINED:
       return undefined;
@@ -235,7 +240,7 @@ export function decode(bytes: Uint8Array): unknown {
       return out;
     }
     case TAG.V8:
-      return deserialize(bytes.subarray(BODY));
+      return deserialize(ownBody(bytes, BODY, owned));
     case TAG.INT32S:
       return decodeNumbers(bytes, true);
     case TAG.FLOAT64S:
@@ -248,11 +253,25 @@ export function decode(bytes: Uint8Array): unknown {
         const at = 5 + i * HANDLE_BYTES;
         revived.push(reviveHandle(view.getUint32(at, true), view.getUint32(at + 4, true), view.getUint32(at + 8, true)));
       }
-      return restoreShareables(deserialize(bytes.subarray(align8(5 + count * HANDLE_BYTES))), revived);
+      return restoreShareables(deserialize(ownBody(bytes, align8(5 + count * HANDLE_BYTES), owned)), revived);
     }
     default:
       throw new TypeError(`Cannot decode a value with tag ${bytes[0]}: the bytes are not multiproc codec output`);
   }
+}
+
+/**
+ * node:v8's deserializer returns a typed array inside a value as a view into
+ * its input (when aligned), not a copy. Decoding straight from a queue's
+ * segment, a spill block or a reused scratch buffer would hand out arrays
+ * whose bytes change when that memory is reused; so, unless the caller owns
+ * the bytes, the body is copied into memory that belongs to the value.
+ */
+function ownBody(bytes: Uint8Array, at: number, owned: boolean): Uint8Array {
+  if (owned) return bytes.subarray(at);
+  const body = new Uint8Array(bytes.byteLength - at);
+  body.set(bytes.subarray(at));
+  return body;
 }
 
 /**
