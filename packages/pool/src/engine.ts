@@ -17,7 +17,7 @@ import { Queue } from "@multiproc/queue";
 import { BrokenPoolError, CancelledError, WorkerDiedError, type WorkerDeath } from "./errors.js";
 import { watchFor } from "./watch.js";
 import { encodeSpec, resultId, resultStatus, resultValue, setTaskId, taskId, taskPayload } from "./messages.js";
-import { FAILED, INIT_FAILED, READY, STARTED, type Mode, type PoolWorkerData } from "./protocol.js";
+import { FAILED, INIT_FAILED, READY, STARTED, type PoolWorkerData } from "./protocol.js";
 
 /**
  * What Pool and ProcessPoolExecutor share: the workers, one FIFO of tasks,
@@ -302,10 +302,18 @@ export class Engine {
     this.#steal();
   }
 
+  /**
+   * The worker with the fewest tasks among those that take more: one being
+   * filled this round, or down to half its depth. Refilling only from half
+   * hands a worker its tasks in batches, so it is woken (a system call when
+   * it sleeps) once per batch, not once per task.
+   */
   #leastBusy(): Slot | undefined {
+    const { depth } = this.#options;
     let best: Slot | undefined;
     for (const slot of this.#slots) {
-      if (slot.stopError !== undefined || slot.held.length >= this.#options.depth) continue;
+      const held = slot.held.length;
+      if (slot.stopError !== undefined || held >= depth || (held > depth >> 1 && slot.outbox.length === 0)) continue;
       if (!best || slot.held.length < best.held.length) best = slot;
       if (best.held.length === 0) break;
     }
