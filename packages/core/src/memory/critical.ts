@@ -49,11 +49,17 @@ export function enterCritical(): void {
   if (Atomics.load(words, guard.stop) !== 0) park(words);
 }
 
+/**
+ * Plain accesses, no barrier: a parent that misses this store or a child
+ * that misses STOP here only waits a little longer (the parent re-reads
+ * IN_CRITICAL every 50 ms; the child's next entry sees STOP and parks).
+ * Only the entry needs the Dekker ordering.
+ */
 export function leaveCritical(): void {
   const words = guard.words;
   if (words === undefined || --guard.depth !== 0) return;
-  Atomics.store(words, guard.inCritical, 0);
-  if (Atomics.load(words, guard.stop) !== 0) park(words);
+  words[guard.inCritical] = 0;
+  if (words[guard.stop] !== 0) park(words);
 }
 
 /** Outside every section, asked to stop: say so and sleep until terminated. */

@@ -73,15 +73,17 @@ export async function startThread(data: ThreadStartData): Promise<void> {
   state.current = { name: data.name, pid: threadId };
   state.parent = data.parent;
   for (const url of data.preload) await import(url);
-  for (const [name, moduleUrl] of data.packages) {
-    if (state.packages.has(name)) continue;
-    try {
-      await import(name);
-    } catch (byName) {
-      // Not resolvable from core's location (a strict node_modules layout): load the parent's copy.
-      if (!moduleUrl) throw byName;
-      await import(moduleUrl);
-    }
+  // All at once: their file reads overlap (a worker's start-up is mostly module loading).
+  await Promise.all(data.packages.filter(([name]) => !state.packages.has(name)).map(([name, moduleUrl]) => importPackage(name, moduleUrl)));
+}
+
+async function importPackage(name: string, moduleUrl: string): Promise<void> {
+  try {
+    await import(name);
+  } catch (byName) {
+    // Not resolvable from core's location (a strict node_modules layout): load the parent's copy.
+    if (!moduleUrl) throw byName;
+    await import(moduleUrl);
   }
 }
 
