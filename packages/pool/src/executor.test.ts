@@ -1,21 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { task, TimeoutError, ValueError } from "@multiproc/core";
+import { TimeoutError, ValueError } from "@multiproc/core";
 import { asCompleted, BrokenPoolError, CancelledError, Future, ProcessPoolExecutor, wait } from "@multiproc/pool";
-import { SharedArray } from "@multiproc/shared-value";
-
-const TASKS = new URL("./__fixtures__/tasks.mjs", import.meta.url);
-const ref = (name: string) => task(TASKS, name);
-
-async function entered(shared: SharedArray, n: number): Promise<void> {
-  const cell = shared.raw as Int32Array;
-  while (Atomics.load(cell, 1) < n) await Atomics.waitAsync(cell, 1, Atomics.load(cell, 1), 1000).value;
-}
-
-function release(shared: SharedArray): void {
-  const cell = shared.raw as Int32Array;
-  Atomics.store(cell, 0, 1);
-  Atomics.notify(cell, 0);
-}
+import { entered, newCell, ref, release } from "./__fixtures__/cells.js";
 
 describe("ProcessPoolExecutor and Future", () => {
   it("submit gives a Future: result, exception, done callbacks, and await", async () => {
@@ -36,7 +22,7 @@ describe("ProcessPoolExecutor and Future", () => {
 
   it("cancel() works only before a task starts; result() and exception() time out and report cancellation", async () => {
     await using ex = new ProcessPoolExecutor({ maxWorkers: 1 });
-    const cell = new SharedArray("i", 2);
+    const cell = newCell();
     const busy = ex.submit(ref("blockUntil"), cell);
     const next = ex.submit(ref("square"), 3); // handed to the worker behind `busy`: running
     const waiting = ex.submit(ref("square"), 4);
@@ -60,7 +46,7 @@ describe("ProcessPoolExecutor and Future", () => {
     const squares: unknown[] = [];
     for await (const s of ex.map(ref("square"), Array.from({ length: 100 }, (_, i) => i), { chunksize: 7 })) squares.push(s);
     expect(squares).toEqual(Array.from({ length: 100 }, (_, i) => i * i));
-    const cell = new SharedArray("i", 2);
+    const cell = newCell();
     const slow = ex.map(ref("blockUntil"), [cell], { timeout: 50 });
     await expect(slow.next()).rejects.toThrow(TimeoutError);
     release(cell);
@@ -69,7 +55,7 @@ describe("ProcessPoolExecutor and Future", () => {
 
   it("wait() returns done/notDone by FIRST_COMPLETED, FIRST_EXCEPTION, ALL_COMPLETED and timeout; asCompleted yields as they finish", async () => {
     await using ex = new ProcessPoolExecutor({ maxWorkers: 2 });
-    const cell = new SharedArray("i", 2);
+    const cell = newCell();
     const blocked = ex.submit(ref("blockUntil"), cell);
     const quick = ex.submit(ref("square"), 5);
     const first = await wait([blocked, quick], { returnWhen: "FIRST_COMPLETED" });
@@ -107,7 +93,7 @@ describe("ProcessPoolExecutor and Future", () => {
 
   it("shutdown waits for the work, cancels what has not started with cancelFutures, and refuses later submits", async () => {
     const ex = new ProcessPoolExecutor({ maxWorkers: 1 });
-    const cell = new SharedArray("i", 2);
+    const cell = newCell();
     const running = ex.submit(ref("blockUntil"), cell);
     const behind = ex.submit(ref("square"), 1);
     const queued = [ex.submit(ref("square"), 2), ex.submit(ref("square"), 3)];

@@ -1,27 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { task, TimeoutError, ValueError } from "@multiproc/core";
 import { AsyncResult, BrokenPoolError, CancelledError, Pool, WorkerDiedError } from "@multiproc/pool";
-import { SharedArray } from "@multiproc/shared-value";
+import { entered, newCell, ref, release } from "./__fixtures__/cells.js";
 import { Counter } from "@multiproc/test-utils";
 
-const TASKS = new URL("./__fixtures__/tasks.mjs", import.meta.url);
 const BROKEN = new URL("./__fixtures__/broken-module.mjs", import.meta.url);
-const ref = (name: string) => task(TASKS, name);
-
-/** Two int32 words shared with blockUntil: [go, entered]. */
-const newCell = () => new SharedArray("i", 2);
-
-/** Resolves once `n` tasks are inside blockUntil (word 1 of the cell). */
-async function entered(shared: SharedArray, n: number): Promise<void> {
-  const cell = shared.raw as Int32Array;
-  while (Atomics.load(cell, 1) < n) await Atomics.waitAsync(cell, 1, Atomics.load(cell, 1), 1000).value;
-}
-
-function release(shared: SharedArray): void {
-  const cell = shared.raw as Int32Array;
-  Atomics.store(cell, 0, 1);
-  Atomics.notify(cell, 0);
-}
 
 describe("Pool", () => {
   it("apply runs functions by value and by reference, sync and async, with shareables in args", async () => {
