@@ -207,6 +207,18 @@ describe("Pool", () => {
     expect(await pool.apply(ref("square"), [3])).toBe(9);
   });
 
+  it("big buffers travel both ways intact, and a typed array in a result is the receiver's own", async () => {
+    await using pool = new Pool({ processes: 2 });
+    const bytes = new Uint8Array(4 << 20).map((_, i) => i % 251);
+    const results = await Promise.all([0, 1, 2].map(() => pool.apply(ref("reverseAndSum"), [bytes]) as Promise<{ reversed: Uint8Array; sum: Float64Array }>));
+    const expectedSum = bytes.reduce((a, b) => a + b, 0);
+    for (const { reversed, sum } of results) {
+      expect([reversed.length, reversed[0], reversed[reversed.length - 1], sum[0]]).toEqual([bytes.length, bytes[bytes.length - 1], bytes[0], expectedSum]);
+      expect(reversed.buffer).not.toBeInstanceOf(SharedArrayBuffer);
+    }
+    expect(bytes[0]).toBe(0); // the caller's copy is untouched
+  });
+
   it("refuses bad arguments with clear errors", () => {
     expect(() => new Pool({ processes: 0 })).toThrow(ValueError);
     expect(() => new Pool({ processes: "2" as never })).toThrow(TypeError);

@@ -61,3 +61,9 @@ export function leaveTimer(shared) {
   }, 1);
   return "returned";
 }
+/** Big buffers both ways: returns the bytes reversed and their sum as a one-element Float64Array. */
+export function reverseAndSum(bytes) {
+  let sum = 0;
+  for (let i = 0; i < bytes.length; i++) sum += bytes[i];
+  return { reversed: bytes.reverse(), sum: new Float64Array([sum]) };
+}
