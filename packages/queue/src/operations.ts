@@ -205,14 +205,20 @@ export function putItemSync(channel: Channel, item: unknown, options: WaitOption
 }
 
 export function putItemNowait(channel: Channel, item: unknown): void {
+  wakeGetter(channel, appendNowait(channel, item));
+}
+
+/** Encodes and appends one item or throws (QueueFullError, QueueClosedError), leaving nothing behind; the sleeping getters seen. */
+function appendNowait(channel: Channel, item: unknown): number {
   const outgoing = encodeItem(channel, item);
-  let done = false;
+  let getters = -1;
   try {
-    done = tryPut(channel, outgoing);
+    getters = tryAppend(channel, outgoing);
   } finally {
-    if (!done) abandon(channel, outgoing);
+    if (getters < 0) abandon(channel, outgoing);
   }
-  if (!done) throw new QueueFullError("The queue is full");
+  if (getters < 0) throw new QueueFullError("The queue is full");
+  return getters;
 }
 
 /**
@@ -226,16 +232,8 @@ export function putAllNowait(channel: Channel, items: readonly unknown[]): void 
   let getters = 0;
   try {
     for (const item of items) {
-      const outgoing = encodeItem(channel, item);
-      let seen = -1;
-      try {
-        seen = tryAppend(channel, outgoing);
-      } finally {
-        if (seen < 0) abandon(channel, outgoing);
-      }
-      if (seen < 0) throw new QueueFullError("The queue is full");
+      getters = appendNowait(channel, item);
       put++;
-      getters = seen;
     }
   } finally {
     wakeGetters(channel, Math.min(put, getters));

@@ -159,6 +159,19 @@ describe("Queue", () => {
       checkDelivery(await Promise.all(consumers), 2, count);
     });
 
+    it("putAll (the pool's hook) puts in order, its items reach getters that were asleep, and it stops at a full queue", async () => {
+      const PUT_ALL = Symbol.for("multiproc.queue.putAll");
+      const queue = new Queue<string>({ maxsize: 3 });
+      const putAll = (items: string[]) => (queue as unknown as Record<symbol, (items: string[]) => void>)[PUT_ALL]!(items);
+      const ready = new Int32Array(new SharedArrayBuffer(4));
+      const getters = ["sync", "async"].map((mode) => inWorker("getOne", { queue, mode, ready }));
+      await until(ready, 2);
+      putAll(["a", "b"]);
+      expect((await Promise.all(getters)).map((r) => r.item).sort()).toEqual(["a", "b"]);
+      expect(() => putAll(["c", "d", "e", "f"])).toThrow(QueueFullError);
+      expect([queue.getNowait(), queue.getNowait(), queue.getNowait(), queue.empty()]).toEqual(["c", "d", "e", true]);
+    });
+
     it("blocked consumers wake with items, blocked producers wake with room", async () => {
       const queue = new Queue<string>({ maxsize: 1 });
       const ready = new Int32Array(new SharedArrayBuffer(4));
