@@ -31,7 +31,9 @@ export {
   type Shareable,
 } from "./handle/registry.js";
 
-export { checkWaitOptions, deadlineOf, describe, remaining, type WaitOptions } from "./wait/options.js";
+export { checkWaitOptions, deadlineOf, describe, remaining, timeoutOf, toWaitOptions, type WaitOptions } from "./wait/options.js";
+export { waitForPromise } from "./wait/promise.js";
+export { isWaitable, WAITABLE, type Waitable, type WaitableHooks } from "./wait/waitable.js";
 export { withAcquired, withAcquiredSync } from "./wait/with.js";
 export { sleepAsync, sleepSync, waitAsync, waitSync, type Attempt, type SleepResult } from "./wait/wait.js";
 
@@ -53,4 +55,5 @@ export {
   type ProcessInfo,
   type ThreadStartData,
 } from "./thread/thread.js";
-export { currentThreadRecord, isThreadAlive, type ThreadRecordRef } from "./thread/records.js";
+export { aliveWord, currentThreadRecord, isThreadAlive, parentThread, threadName, type ThreadRecordRef, type ThreadRef } from "./thread/records.js";
+export { writeAll } from "./thread/output.js";

@@ -16,6 +16,7 @@ import { guardThisThread, requestStop } from "../memory/critical.js";
  * 1 THREAD_ID    the thread's threadId (0 until the child has started)
  * 2 PARENT       offset of the parent's record in the same arena (0: a root thread)
  * 3 PARENT_TID   the parent's threadId, to detect a parent record freed and reused
+ * 4 NAME_LENGTH  bytes of the thread's multiproc name ("Process-3"), UTF-8 from byte 20, at most 108
  * 32 IN_CRITICAL 1 while the thread is inside a shared mutex
  * 33 STOP        1 once the parent wants to terminate it (memory/critical.ts)
  * ```
@@ -33,6 +34,9 @@ const ALIVE = 0;
 const THREAD_ID = 1;
 const PARENT = 2;
 const PARENT_TID = 3;
+const NAME_LENGTH = 4;
+const NAME_BYTE = 20;
+const NAME_MAX_BYTES = 108;
 const IN_CRITICAL = 32;
 const STOP = 33;
 const WORDS = 64;
@@ -54,6 +58,7 @@ export function currentThreadRecord(): ThreadRecordRef {
   if (state.record?.arena !== arena) {
     const offset = arena.allocate(KIND.ThreadRecord, WORDS * 4);
     const w = payloadIndex(offset);
+    writeName(arena, offset, state.current.name);
     Atomics.store(arena.i32, w + THREAD_ID, threadId);
     Atomics.store(arena.i32, w + ALIVE, 1);
     state.record = { arena, offset };
@@ -61,12 +66,13 @@ export function currentThreadRecord(): ThreadRecordRef {
   return state.record;
 }
 
-/** Parent side: a record for a worker about to start (it fills in its threadId). */
-export function newChildRecord(): Block {
+/** Parent side: a record for a worker named `name` about to start (it fills in its threadId). */
+export function newChildRecord(name: string): Block {
   const parent = currentThreadRecord();
   const offset = parent.arena.allocate(KIND.ThreadRecord, WORDS * 4);
   const w = payloadIndex(offset);
   const { i32 } = parent.arena;
+  writeName(parent.arena, offset, name);
   i32[w + PARENT] = parent.offset;
   i32[w + PARENT_TID] = threadId;
   Atomics.store(i32, w + ALIVE, 1);
@@ -89,10 +95,63 @@ export function stopChildRecord(record: Block, name: string, ended: () => boolea
   return requestStop(record.arena.i32, w + IN_CRITICAL, w + STOP, name, ended);
 }
 
-/** Parent side, when the worker has exited: mark it dead, wake nobody (waiters poll), and free the record. */
+/**
+ * Parent side, when the worker has exited: mark it dead, wake whoever waits
+ * for that (a child joining its parent; lock waiters poll instead), and free
+ * the record.
+ */
 export function endChildRecord(record: Block): void {
-  Atomics.store(record.arena.i32, payloadIndex(record.offset) + ALIVE, 0);
+  const alive = payloadIndex(record.offset) + ALIVE;
+  Atomics.store(record.arena.i32, alive, 0);
+  Atomics.notify(record.arena.i32, alive);
   releaseBlock(record.arena, record.offset);
+}
+
+/** A thread as its record names it: enough to ask whether it lives, and to wait for its end. */
+export interface ThreadRef {
+  arena: Arena;
+  /** Offset of its record. */
+  offset: number;
+  tid: number;
+}
+
+/** The thread that started this one (from this thread's record), or undefined on a root thread. */
+export function parentThread(): ThreadRef | undefined {
+  const record = coreState().record;
+  if (!record) return undefined;
+  const w = payloadIndex(record.offset);
+  const offset = Atomics.load(record.arena.i32, w + PARENT) >>> 0;
+  return offset === 0 ? undefined : { arena: record.arena, offset, tid: Atomics.load(record.arena.i32, w + PARENT_TID) };
+}
+
+/**
+ * The word of `thread`'s record that turns 0 (and is notified) when its
+ * parent sees it exit: sleep on it while `isThreadAlive` says yes, in
+ * slices, since an ancestor's death ends it without touching this word.
+ */
+export function aliveWord(thread: ThreadRef): { cell: Int32Array; index: number } {
+  return { cell: thread.arena.i32, index: payloadIndex(thread.offset) + ALIVE };
+}
+
+const nameEncoder = new TextEncoder();
+const nameDecoder = new TextDecoder();
+
+function writeName(arena: Arena, offset: number, name: string): void {
+  const at = offset + BLOCK_HEADER_BYTES + NAME_BYTE;
+  const { written } = nameEncoder.encodeInto(name, new Uint8Array(arena.buffer, at, NAME_MAX_BYTES));
+  arena.i32[payloadIndex(offset) + NAME_LENGTH] = written;
+}
+
+/**
+ * The multiproc name of the live thread `tid` whose record is at `offset`
+ * (for descriptions such as `<Lock(owner=Process-3)>`); undefined once that
+ * thread is gone. Best effort: a record freed meanwhile reads as gone.
+ */
+export function threadName(arena: Arena, offset: number, tid: number): string | undefined {
+  if (offset === 0 || !isThreadAlive(arena, offset, tid)) return undefined;
+  const length = Math.min(NAME_MAX_BYTES, Atomics.load(arena.i32, payloadIndex(offset) + NAME_LENGTH));
+  const name = nameDecoder.decode(new Uint8Array(arena.buffer, offset + BLOCK_HEADER_BYTES + NAME_BYTE, length).slice());
+  return isThreadAlive(arena, offset, tid) ? name : undefined;
 }
 
 /**

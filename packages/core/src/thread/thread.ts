@@ -3,6 +3,7 @@ import type { Block } from "../handle/block.js";
 import { adoptHomeArena } from "../memory/arena.js";
 import { adoptThreadRecord, endChildRecord, newChildRecord, stopChildRecord } from "./records.js";
 import { coreState } from "../state.js";
+import { writeOutputDirectly } from "./output.js";
 
 /** Process identity in multiproc terms: the thread's name and its threadId as pid. */
 export interface ProcessInfo {
@@ -37,7 +38,7 @@ export interface ChildThread {
  * record the caller must pass to `childThreadEnded` once the worker has exited.
  */
 export function prepareChildThread(name: string, preload: readonly string[] = []): ChildThread {
-  const record = newChildRecord();
+  const record = newChildRecord(name);
   const state = coreState();
   const arenas = [record.arena.buffer, ...[...state.arenas.values()].filter((a) => a !== record.arena).map((a) => a.buffer)];
   const data = { arenas, packages: [...state.packages], preload: [...preload], name, parent: { ...state.current }, record: record.offset };
@@ -67,6 +68,7 @@ export function childThreadEnded(child: ChildThread): void {
  * in the parent, so that handles arriving later revive synchronously.
  */
 export async function startThread(data: ThreadStartData): Promise<void> {
+  writeOutputDirectly();
   const state = coreState();
   for (const buffer of data.arenas) adoptHomeArena(buffer);
   adoptThreadRecord(adoptHomeArena(data.arenas[0]!), data.record);

@@ -1,8 +1,14 @@
 import { ValueError } from "../errors/errors.js";
 
-/** Options of every call that can wait. */
+/**
+ * Options of every call that can wait. Every such call also takes a plain
+ * number, which is the timeout: `q.get(500)` is `q.get({ timeout: 500 })`.
+ */
 export interface WaitOptions {
-  /** Milliseconds; absent or `Infinity` waits forever; 0 tries once without waiting. */
+  /**
+   * Milliseconds; absent or `Infinity` waits forever; 0 (or less, as in
+   * Python) tries once without waiting. NaN and non-numbers are errors.
+   */
   timeout?: number | undefined;
   /** Aborting it rejects (or throws) with `signal.reason`; the operation then has no effect. */
   signal?: AbortSignal | undefined;
@@ -10,27 +16,30 @@ export interface WaitOptions {
 
 /**
  * Checks a timeout and turns it into an absolute deadline on the
- * `performance.now()` clock, so spurious wake-ups never stretch a wait.
+ * `performance.now()` clock, so spurious wake-ups never stretch a wait. A
+ * negative timeout means "do not wait", as in Python.
  */
-export function deadlineOf(timeout: number | undefined, what = "timeout"): number {
+export function deadlineOf(timeout: unknown, what = "timeout"): number {
   if (timeout === undefined || timeout === Infinity) return Infinity;
   if (typeof timeout !== "number") {
     throw new TypeError(`Expected \`${what}\` to be a number of milliseconds, got ${describe(timeout)}`);
   }
-  if (Number.isNaN(timeout) || timeout < 0) {
-    throw new ValueError(`Expected \`${what}\` to be a non-negative number of milliseconds, got ${timeout}`);
-  }
-  return performance.now() + timeout;
+  if (Number.isNaN(timeout)) throw new ValueError(`Expected \`${what}\` to be a number of milliseconds, got NaN`);
+  return performance.now() + Math.max(0, timeout);
 }
 
 export function remaining(deadline: number): number {
   return deadline === Infinity ? Infinity : Math.max(0, deadline - performance.now());
 }
 
-/** Validates `options` (an object or undefined) and throws its signal's reason if already aborted. */
-export function checkWaitOptions(options: WaitOptions | undefined): { deadline: number; signal: AbortSignal | undefined } {
+/**
+ * Validates what a waiting call was given (a timeout in ms, an options
+ * object, or nothing) and throws its signal's reason if already aborted.
+ */
+export function checkWaitOptions(options: WaitOptions | number | undefined): { deadline: number; signal: AbortSignal | undefined } {
+  if (typeof options === "number") return { deadline: deadlineOf(options), signal: undefined };
   if (options !== undefined && (typeof options !== "object" || options === null)) {
-    throw new TypeError(`Expected options to be an object like { timeout, signal }, got ${describe(options)}`);
+    throw new TypeError(`Expected a timeout in milliseconds or options like { timeout, signal }, got ${describe(options)}`);
   }
   const signal = options?.signal;
   if (signal !== undefined && !(signal instanceof AbortSignal)) {
@@ -39,6 +48,16 @@ export function checkWaitOptions(options: WaitOptions | undefined): { deadline: 
   const deadline = deadlineOf(options?.timeout);
   signal?.throwIfAborted();
   return { deadline, signal };
+}
+
+/** The options object for what a waiting call was given (a number is the timeout). */
+export function toWaitOptions(options: WaitOptions | number | undefined): WaitOptions | undefined {
+  return typeof options === "number" ? { timeout: options } : options;
+}
+
+/** The timeout a waiting call was given, for messages ("stayed empty for 500 ms"). */
+export function timeoutOf(options: WaitOptions | number | undefined): number | undefined {
+  return typeof options === "number" ? options : options?.timeout;
 }
 
 export function describe(value: unknown): string {

@@ -21,18 +21,31 @@ describe("waitSync()", () => {
     expect(performance.now() - started).toBeGreaterThanOrEqual(49);
   });
 
-  it("tries once without sleeping for timeout 0", () => {
+  it("tries once without sleeping for timeout 0, and for a negative timeout (as Python)", () => {
     const cell = new Int32Array(new SharedArrayBuffer(8));
     expect(waitSync(cell, 0, isSet(cell), { timeout: 0 })).toBe(false);
+    const started = performance.now();
+    expect(waitSync(cell, 0, isSet(cell), { timeout: -1 })).toBe(false);
+    expect(waitSync(cell, 0, isSet(cell), -Infinity)).toBe(false);
+    expect(performance.now() - started).toBeLessThan(1000);
+    cell[0] = 1;
+    expect(waitSync(cell, 0, isSet(cell), -5)).toBe(true);
+  });
+
+  it("takes a number as the timeout", () => {
+    const cell = new Int32Array(new SharedArrayBuffer(8));
+    const started = performance.now();
+    expect(waitSync(cell, 0, isSet(cell), 50)).toBe(false);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(49);
   });
 
   it("rejects bad options with clear errors", () => {
     const cell = new Int32Array(new SharedArrayBuffer(8));
-    expect(() => waitSync(cell, 0, isSet(cell), { timeout: -1 })).toThrow(ValueError);
     expect(() => waitSync(cell, 0, isSet(cell), { timeout: Number.NaN })).toThrow(ValueError);
+    expect(() => waitSync(cell, 0, isSet(cell), Number.NaN)).toThrow(ValueError);
     expect(() => waitSync(cell, 0, isSet(cell), { timeout: "5" as never })).toThrow(TypeError);
     expect(() => waitSync(cell, 0, isSet(cell), { signal: {} as never })).toThrow(/AbortSignal/);
-    expect(() => waitSync(cell, 0, isSet(cell), 5 as never)).toThrow(/options to be an object/);
+    expect(() => waitSync(cell, 0, isSet(cell), "5" as never)).toThrow(/a timeout in milliseconds or options like \{ timeout, signal \}/);
   });
 
   it("throws the reason of an already aborted signal without trying", () => {
@@ -94,8 +107,9 @@ describe("waitAsync()", () => {
 
   it("rejects (never throws synchronously) on bad options", async () => {
     const cell = new Int32Array(new SharedArrayBuffer(8));
-    const result = waitAsync(cell, 0, isSet(cell), { timeout: -5 });
+    const result = waitAsync(cell, 0, isSet(cell), { timeout: Number.NaN });
     await expect(result).rejects.toThrow(ValueError);
+    await expect(waitAsync(cell, 0, isSet(cell), -5)).resolves.toBe(false);
   });
 
   it("does not pile up V8 waiters when many waits are aborted", async () => {

@@ -70,7 +70,7 @@ export async function sleepAsync(
  * bounds each sleep, for attempts that must look around now and then (a lock
  * checking whether its owner died).
  */
-export function waitSync(cell: Int32Array, index: number, attempt: Attempt, options?: WaitOptions, sliceMs = Infinity): boolean {
+export function waitSync(cell: Int32Array, index: number, attempt: Attempt, options?: WaitOptions | number, sliceMs = Infinity): boolean {
   const { deadline } = checkWaitOptions(options);
   let spins = SPIN_READS;
   for (;;) {
@@ -88,7 +88,7 @@ export function waitSync(cell: Int32Array, index: number, attempt: Attempt, opti
  * true once `attempt` succeeds, false when the timeout passes, and rejects
  * with `signal.reason` on abort (the attempt has then not taken effect).
  */
-export async function waitAsync(cell: Int32Array, index: number, attempt: Attempt, options?: WaitOptions, sliceMs = Infinity): Promise<boolean> {
+export async function waitAsync(cell: Int32Array, index: number, attempt: Attempt, options?: WaitOptions | number, sliceMs = Infinity): Promise<boolean> {
   const { deadline, signal } = checkWaitOptions(options);
   let spins = SPIN_READS;
   for (;;) {
