@@ -3,11 +3,9 @@ import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort, type Re
 import {
   checkWaitOptions,
   currentProcessInfo,
-  deadlineOf,
   describe,
   deserializeError,
   locateUnserializable,
-  parentProcessInfo,
   remaining,
   prepareChildThread,
   childThreadEnded,
@@ -19,7 +17,10 @@ import {
   type ProcessInfo,
   type TaskArgs,
   type TaskLike,
+  waitForPromise,
+  type WaitOptions,
 } from "@multiproc/core";
+import { Sentinel } from "./sentinel.js";
 import { STATE_EXITED, STATE_RUNNING, STATUS_STATE, type ProcessWorkerData, type TargetFailed } from "./protocol.js";
 
 /** Options of `new Process()`. */
@@ -42,10 +43,18 @@ export interface ProcessOptions<T extends TaskLike = TaskLike> {
    * registers a TypeScript loader (see the README: TypeScript targets on Node 20).
    */
   preload?: (string | URL)[] | undefined;
+  /**
+   * Whether an error that ends the process is printed to stderr
+   * (`Process Process-3:` and the error with its stack), as Python prints
+   * a failing child's traceback. Default true; it is on `error` either way.
+   */
+  printErrors?: boolean | undefined;
 }
 
 const EXIT_TERMINATED = -15;
 const EXIT_KILLED = -9;
+/** How Python's repr names exit codes of signals. */
+const EXIT_NAMES: Record<number, string> = { [EXIT_TERMINATED]: "-SIGTERM", [EXIT_KILLED]: "-SIGKILL" };
 
 const children = new Set<Process>();
 let created = 0;
@@ -76,6 +85,11 @@ export class Process<T extends TaskLike = TaskLike> {
   #stopping: number | undefined;
   #exited: Promise<void> | undefined;
   #pid: number | undefined;
+  #sentinel: Sentinel | undefined;
+  /** join() calls waiting now: while there are any, even a daemon keeps the event loop alive. */
+  #joiners = 0;
+  #closed = false;
+  readonly #parentPid: number;
 
   constructor(options: ProcessOptions<T>) {
     if (typeof options !== "object" || options === null) {
@@ -88,11 +102,15 @@ export class Process<T extends TaskLike = TaskLike> {
     if (options.name !== undefined && typeof options.name !== "string") {
       throw new TypeError(`Expected \`name\` to be a string, got ${describe(options.name)}`);
     }
+    if (options.printErrors !== undefined && typeof options.printErrors !== "boolean") {
+      throw new TypeError(`Expected \`printErrors\` to be a boolean, got ${describe(options.printErrors)}`);
+    }
     this.#options = options;
     this.#daemon = Boolean(options.daemon);
-    const parent = currentProcessInfo().name;
+    const parent = currentProcessInfo();
+    this.#parentPid = parent.pid;
     created++;
-    this.name = options.name ?? (parent === "MainProcess" ? `Process-${created}` : `${parent}:${created}`);
+    this.name = options.name ?? (parent.name === "MainProcess" ? `Process-${created}` : `${parent.name}:${created}`);
   }
 
   get daemon(): boolean {
@@ -109,10 +127,22 @@ export class Process<T extends TaskLike = TaskLike> {
     return this.#pid;
   }
 
-  /** null while running (and before start). */
+  /** null while running (and before start). ValueError after close(). */
   get exitCode(): number | null {
+    this.#checkNotClosed();
     this.#pollExit();
     return this.#exitCode;
+  }
+
+  /**
+   * A waitable that is ready once the process has ended, for `wait()` of
+   * @multiproc/pipe alongside Connections (Python's `sentinel`). ValueError
+   * before `start()` and after `close()`.
+   */
+  get sentinel(): Sentinel {
+    this.#checkNotClosed();
+    if (!this.#sentinel) throw new ValueError(`${this.name} has no sentinel: it has not been started`);
+    return this.#sentinel;
   }
 
   /** What the target threw (or how the worker died), rebuilt in this thread. */
@@ -121,8 +151,9 @@ export class Process<T extends TaskLike = TaskLike> {
     return this.#error;
   }
 
-  /** Starts the target on a new worker thread. Throws ValueError if called twice. */
+  /** Starts the target on a new worker thread. Throws ValueError if called twice, or after close(). */
   start(): void {
+    this.#checkNotClosed();
     if (this.#worker || this.#exited) throw new ValueError(`Cannot start ${this.name} twice`);
     const options = this.#options;
     const target = toTaskSpec(options.target, "target");
@@ -138,6 +169,7 @@ export class Process<T extends TaskLike = TaskLike> {
       args,
       status,
       port: port2,
+      printErrors: options.printErrors ?? true,
     };
     let worker: Worker;
     try {
@@ -158,6 +190,7 @@ export class Process<T extends TaskLike = TaskLike> {
     this.#child = child;
     this.#pid = worker.threadId;
     this.#status = status;
+    this.#sentinel = new Sentinel(this.name, status);
     this.#port = port1;
     if (this.#daemon) worker.unref();
     children.add(this);
@@ -174,25 +207,33 @@ export class Process<T extends TaskLike = TaskLike> {
     });
   }
 
-  /** Resolves when the process has ended, or when `timeout` ms have passed (it does not reject). */
-  async join(timeout?: number): Promise<void> {
-    const deadline = deadlineOf(timeout);
+  /**
+   * Resolves when the process has ended, or when the timeout (ms, or
+   * `{ timeout, signal }`) has passed: it does not reject for the timeout.
+   * While it waits it keeps the event loop alive, for a daemon too.
+   */
+  async join(options?: WaitOptions | number): Promise<void> {
+    this.#checkNotClosed();
     const exited = this.#exited;
     if (!exited) throw new ValueError(`Cannot join ${this.name}: it has not been started`);
-    if (deadline === Infinity) return exited;
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([exited, new Promise<void>((resolve) => (timer = setTimeout(resolve, remaining(deadline))))]);
-    clearTimeout(timer);
+    // A daemon's worker is unref'd so that it does not keep the parent alive, but an explicit wait must.
+    if (this.#joiners++ === 0) this.#worker!.ref();
+    try {
+      await waitForPromise(exited, options);
+    } finally {
+      if (--this.#joiners === 0 && this.#daemon) this.#worker!.unref();
+    }
   }
 
   /**
-   * Blocks this thread until the process has ended or `timeout` ms have
+   * Blocks this thread until the process has ended or the timeout has
    * passed. It sees every end the worker itself goes through (return, throw,
    * `process.exit`) and this side's `terminate()`/`kill()`; a worker killed
    * by running out of memory is only seen by the async `join()`.
    */
-  joinSync(timeout?: number): void {
-    const { deadline } = checkWaitOptions({ timeout });
+  joinSync(options?: WaitOptions | number): void {
+    this.#checkNotClosed();
+    const { deadline } = checkWaitOptions(options);
     const status = this.#status;
     if (!status) throw new ValueError(`Cannot join ${this.name}: it has not been started`);
     while (this.#exitCode === null && this.#stopping === undefined && Atomics.load(status, STATUS_STATE) === STATE_RUNNING) {
@@ -203,8 +244,43 @@ export class Process<T extends TaskLike = TaskLike> {
     this.#pollExit();
   }
 
+  /** Whether it has started and not ended. ValueError after close(). */
   isAlive(): boolean {
+    this.#checkNotClosed();
     return this.#worker !== undefined && this.exitCode === null;
+  }
+
+  /**
+   * Releases what the Process object holds (Python's `close()`); afterwards
+   * `start`, `join`, `isAlive`, `terminate`, `kill`, `exitCode` and
+   * `sentinel` throw ValueError. ValueError while the process runs.
+   */
+  close(): void {
+    if (this.#closed) return;
+    if (this.#worker && this.exitCode === null) throw new ValueError(`Cannot close ${this.name}: it is still running; join() or terminate() it first`);
+    this.#port?.close();
+    this.#closed = true;
+  }
+
+  /** `<Process name='Process-1' pid=5 parent=0 stopped exitcode=0>`, as Python's repr. */
+  toString(): string {
+    let status = "initial";
+    let exitCode: number | null = null;
+    if (this.#closed) status = "closed";
+    else if (this.#worker) {
+      exitCode = this.exitCode;
+      status = exitCode === null ? "started" : "stopped";
+    }
+    const info = [`Process name='${this.name}'`];
+    if (this.#pid !== undefined) info.push(`pid=${this.#pid}`);
+    info.push(`parent=${this.#parentPid}`, status);
+    if (exitCode !== null) info.push(`exitcode=${EXIT_NAMES[exitCode] ?? exitCode}`);
+    if (this.#daemon) info.push("daemon");
+    return `<${info.join(" ")}>`;
+  }
+
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return this.toString();
   }
 
   /** Stops the worker (Python's SIGTERM); exit code -15. Resolves once it has stopped. */
@@ -218,6 +294,7 @@ export class Process<T extends TaskLike = TaskLike> {
   }
 
   async #stop(code: number): Promise<void> {
+    this.#checkNotClosed();
     const worker = this.#worker;
     if (!worker) throw new ValueError(`Cannot stop ${this.name}: it has not been started`);
     if (this.exitCode !== null) return;
@@ -234,6 +311,13 @@ export class Process<T extends TaskLike = TaskLike> {
     this.#port?.close();
     this.#exitCode = this.#stopping ?? code;
     children.delete(this);
+    // For the sentinel: ends the worker did not announce itself (terminate, out of memory).
+    const status = this.#status!;
+    if (Atomics.exchange(status, STATUS_STATE, STATE_EXITED) !== STATE_EXITED) Atomics.notify(status, STATUS_STATE);
+  }
+
+  #checkNotClosed(): void {
+    if (this.#closed) throw new ValueError(`${this.name} is closed: the Process object cannot be used after close()`);
   }
 
   /** Picks up an end the worker announced in shared memory before the exit event ran. */
@@ -252,11 +336,6 @@ export function cpuCount(): number {
 /** The calling thread as a multiproc process: "MainProcess" (pid 0) on the main thread. */
 export function currentProcess(): ProcessInfo {
   return currentProcessInfo();
-}
-
-/** The thread that started this one, or null on the main thread. */
-export function parentProcess(): ProcessInfo | null {
-  return parentProcessInfo();
 }
 
 /** Processes started from this thread that have not ended yet. */

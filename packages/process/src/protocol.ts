@@ -13,6 +13,8 @@ export interface ProcessWorkerData {
   args: Message;
   status: Int32Array;
   port: MessagePort;
+  /** Print an error that ends the process to stderr (Python prints the traceback). */
+  printErrors: boolean;
 }
 
 /** worker -> parent, on the port: what the target threw, sent before the worker exits. */

@@ -1,3 +1,4 @@
+import { inspect } from "node:util";
 import { workerData } from "node:worker_threads";
 import { callTask, fromMessage, resolveTask, serializeError, startThread } from "@multiproc/core";
 import { STATE_EXITED, STATUS_CODE, STATUS_STATE, type ProcessWorkerData, type TargetFailed } from "./protocol.js";
@@ -13,6 +14,18 @@ process.on("exit", (code) => {
   Atomics.notify(data.status, STATUS_STATE);
 });
 
+/**
+ * As Python prints a failing child's traceback under `Process Process-3:`,
+ * straight to this thread's stderr (which writes to fd 2 at once: see
+ * core's thread/output.ts), so it comes in order with the child's own output.
+ */
+function printError(error: unknown): void {
+  if (data.printErrors) process.stderr.write(`Process ${data.thread.name}:\n${inspect(error)}\n`);
+}
+
+// An error thrown later, outside the target (a timer, a rejected promise): it ends the worker too.
+process.on("uncaughtExceptionMonitor", printError);
+
 async function main(): Promise<void> {
   try {
     await startThread(data.thread);
@@ -20,6 +33,7 @@ async function main(): Promise<void> {
     const args = fromMessage(data.args) as unknown[];
     await callTask(data.target, fn, args);
   } catch (error) {
+    printError(error);
     const message: TargetFailed = { type: "failed", error: serializeError(error) };
     data.port.postMessage(message);
     process.exitCode = 1;

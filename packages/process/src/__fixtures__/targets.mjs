@@ -59,3 +59,38 @@ export function eatMemory() {
   const hoard = [];
   for (;;) hoard.push(new Array(100_000).fill(hoard.length));
 }
+
+export function sleepMs(ms) {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+export function printLines(prefix, n) {
+  for (let i = 0; i < n; i++) console.log(`${prefix} line ${i}`);
+}
+
+export function printThenWait(line, cell) {
+  console.log(line);
+  Atomics.wait(cell, 0, 0);
+}
+
+/** From a grandchild: what parentProcess() says about the middle process, which is still running. */
+export async function reportParent(sab) {
+  const parent = parentProcess();
+  const started = performance.now();
+  await parent.join(50);
+  parent.joinSync({ timeout: 20 });
+  report(sab, {
+    name: parent.name,
+    pid: parent.pid,
+    alive: parent.isAlive(),
+    waited: performance.now() - started >= 60,
+    text: String(parent),
+  });
+}
+
+export async function startReportingChild(sab) {
+  const child = new Process({ target: task(new URL(import.meta.url), "reportParent"), args: [sab] });
+  child.start();
+  await child.join();
+  if (child.exitCode !== 0) throw new Error(`child exited with ${child.exitCode}`, { cause: child.error });
+}

@@ -1,0 +1,75 @@
+import {
+  aliveWord,
+  checkWaitOptions,
+  isThreadAlive,
+  parentProcessInfo,
+  parentThread,
+  remaining,
+  sleepAsync,
+  sleepSync,
+  type ThreadRef,
+  type WaitOptions,
+} from "@multiproc/core";
+
+/**
+ * How often a wait for the parent looks again: the parent's own record is
+ * notified when it ends, but an ancestor's end (which ends it too) is not.
+ */
+const CHECK_MS = 100;
+
+/**
+ * The process that started this one, as Python's `parent_process()` gives
+ * it: its name and pid, whether it still runs, and a join.
+ *
+ * Worker threads end with the thread that started them, so a child seldom
+ * outlives its parent; `isAlive()` and a `join(timeout)` tell a child whether
+ * its parent is still there (from any depth: a grandchild asks about its own parent).
+ */
+export class ParentProcess {
+  readonly name: string;
+  readonly pid: number;
+  readonly #thread: ThreadRef;
+
+  /** @internal */
+  constructor(name: string, pid: number, thread: ThreadRef) {
+    this.name = name;
+    this.pid = pid;
+    this.#thread = thread;
+  }
+
+  isAlive(): boolean {
+    return isThreadAlive(this.#thread.arena, this.#thread.offset, this.#thread.tid);
+  }
+
+  /** Resolves when the parent has ended or the timeout (ms, or `{ timeout, signal }`) has passed. */
+  async join(options?: WaitOptions | number): Promise<void> {
+    const { deadline, signal } = checkWaitOptions(options);
+    const { cell, index } = aliveWord(this.#thread);
+    while (this.isAlive() && remaining(deadline) > 0) {
+      await sleepAsync(cell, index, 1, deadline, signal, CHECK_MS);
+      signal?.throwIfAborted();
+    }
+  }
+
+  /** `join()` that blocks this thread. */
+  joinSync(options?: WaitOptions | number): void {
+    const { deadline } = checkWaitOptions(options);
+    const { cell, index } = aliveWord(this.#thread);
+    while (this.isAlive() && remaining(deadline) > 0) sleepSync(cell, index, 1, deadline, CHECK_MS);
+  }
+
+  toString(): string {
+    return `<ParentProcess name='${this.name}' pid=${this.pid} ${this.isAlive() ? "started" : "stopped"}>`;
+  }
+
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return this.toString();
+  }
+}
+
+/** The thread that started this one, or null on the main thread (and in threads multiproc did not start). */
+export function parentProcess(): ParentProcess | null {
+  const info = parentProcessInfo();
+  const thread = parentThread();
+  return info && thread ? new ParentProcess(info.name, info.pid, thread) : null;
+}
