@@ -1,6 +1,9 @@
-import { deadlineOf, remaining, TimeoutError, ValueError } from "@multiproc/core";
+import { TimeoutError, timeoutOf, ValueError, waitForPromise, type WaitOptions } from "@multiproc/core";
+import { reportCallbackError } from "./callback-error.js";
 
 type Outcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
+
+let created = 0;
 
 /**
  * The result of `applyAsync`, `mapAsync` or `starmapAsync`, as Python's
@@ -9,17 +12,18 @@ type Outcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
 export class AsyncResult<T> {
   #outcome: Outcome<T> | undefined;
   readonly #done: Promise<void>;
+  readonly #id = ++created;
 
   /** @internal */
   constructor(promise: Promise<T>, callback?: (value: T) => void, errorCallback?: (error: unknown) => void) {
     this.#done = promise.then(
       (value) => {
         this.#outcome = { ok: true, value };
-        callback?.(value);
+        if (callback) this.#call(() => callback(value));
       },
       (error: unknown) => {
         this.#outcome = { ok: false, error };
-        errorCallback?.(error);
+        if (errorCallback) this.#call(() => errorCallback(error));
       },
     );
   }
@@ -35,21 +39,39 @@ export class AsyncResult<T> {
     return this.#outcome.ok;
   }
 
-  /** Resolves when the task has finished or `timeout` ms have passed; never rejects. */
-  async wait(timeout?: number): Promise<void> {
-    const deadline = deadlineOf(timeout);
-    if (this.#outcome || deadline === Infinity) return this.#done;
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([this.#done, new Promise<void>((resolve) => (timer = setTimeout(resolve, remaining(deadline))))]);
-    clearTimeout(timer);
+  /**
+   * Resolves when the task has finished or the timeout (ms, or
+   * `{ timeout, signal }`) has passed; never rejects but for an abort.
+   */
+  async wait(options?: WaitOptions | number): Promise<void> {
+    if (!this.#outcome) await waitForPromise(this.#done, options);
   }
 
-  /** The result; rethrows the task's error; TimeoutError if it is not ready within `timeout` ms. */
-  async get(timeout?: number): Promise<T> {
-    await this.wait(timeout);
+  /** The result; rethrows the task's error; TimeoutError if it is not ready within the timeout. */
+  async get(options?: WaitOptions | number): Promise<T> {
+    await this.wait(options);
     const outcome = this.#outcome;
-    if (!outcome) throw new TimeoutError(`The result was not ready within ${timeout} ms`);
+    if (!outcome) throw new TimeoutError(`The result was not ready within ${timeoutOf(options)} ms`);
     if (!outcome.ok) throw outcome.error;
     return outcome.value;
+  }
+
+  /** `<AsyncResult at 0x2 pending>`, `ready successful`, or `ready failed`. */
+  toString(): string {
+    const state = !this.#outcome ? "pending" : this.#outcome.ok ? "ready successful" : "ready failed";
+    return `<AsyncResult at 0x${this.#id.toString(16)} ${state}>`;
+  }
+
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return this.toString();
+  }
+
+  /** A callback that throws is reported on stderr; the result stays as it is. */
+  #call(callback: () => void): void {
+    try {
+      callback();
+    } catch (error) {
+      reportCallbackError(`exception calling callback for ${this}`, error);
+    }
   }
 }

@@ -103,6 +103,11 @@ function putAll<T>(queue: Queue<T>, items: readonly T[]): void {
   (queue as Queue<T> & { [PUT_ALL](items: readonly T[]): void })[PUT_ALL](items);
 }
 
+/** A new BrokenPoolError like `error`: same message and cause. */
+function copyBroken(error: BrokenPoolError): BrokenPoolError {
+  return new BrokenPoolError(error.message, { cause: error.cause });
+}
+
 /** Drops `id` from the tasks a worker holds. */
 function release(slot: Slot, id: number): void {
   const at = slot.held.indexOf(id);
@@ -187,7 +192,7 @@ export class Engine {
 
   /** Throws if no new work is accepted. */
   checkOpen(): void {
-    if (this.#broken) throw this.#broken;
+    if (this.#broken) throw copyBroken(this.#broken);
     if (this.#state !== "running") throw new ValueError(`The ${this.#options.label} is ${this.#state === "closed" ? "closed" : "terminated"}: it takes no new tasks`);
   }
 
@@ -196,7 +201,7 @@ export class Engine {
     // Workers full: take in the results already there first, which frees room
     // at the workers now (a long run of submits would otherwise leave them idle).
     if (this.#fifoHead < this.#fifo.length) this.#drainResults();
-    const refused = this.#broken ?? (job.signal?.aborted ? job.signal.reason : undefined);
+    const refused = this.#broken ? copyBroken(this.#broken) : job.signal?.aborted ? job.signal.reason : undefined;
     if (refused !== undefined) {
       discardEncoded(taskPayload(job.message));
       job.reject(refused);
@@ -239,12 +244,15 @@ export class Engine {
     await this.#exits([...this.#slots]);
   }
 
-  /** Stops every worker now; tasks not finished fail with CancelledError. */
-  async terminate(): Promise<void> {
+  /**
+   * Stops every worker now; tasks not finished fail with `errorFor()` (a new
+   * error each), CancelledError by default.
+   */
+  async terminate(errorFor: () => unknown = () => new CancelledError(`The ${this.#options.label} was terminated before the task finished`)): Promise<void> {
     this.#state = "terminated";
-    this.#failAll(() => new CancelledError(`The ${this.#options.label} was terminated before the task finished`));
+    this.#failAll(errorFor);
     const slots = [...this.#slots];
-    for (const slot of slots) slot.stopError ??= new CancelledError(`The ${this.#options.label} was terminated`);
+    for (const slot of slots) slot.stopError ??= errorFor();
     await Promise.all(slots.map((s) => terminateChildThread(s.child, s.worker)));
     await this.#exits(slots);
   }
@@ -497,7 +505,8 @@ export class Engine {
   #breakPool(error: BrokenPoolError): void {
     if (this.#broken) return;
     this.#broken = error;
-    this.#failAll(() => error);
+    // Each future gets its own error: a caller who annotates or chains one must not change the others.
+    this.#failAll(() => copyBroken(error));
     for (const slot of this.#slots) {
       slot.stopError ??= error;
       void terminateChildThread(slot.child, slot.worker);

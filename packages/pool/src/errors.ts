@@ -49,4 +49,18 @@ export class CancelledError extends MultiprocError {
   }
 }
 
-for (const cls of [WorkerDiedError, BrokenPoolError, CancelledError]) registerErrorClass(cls);
+/**
+ * A Future was completed twice, or marked running when it is not pending
+ * (Python's `concurrent.futures.InvalidStateError`).
+ */
+export class InvalidStateError extends MultiprocError {
+  constructor(message = "The future is in an unexpected state", options?: ErrorOptions) {
+    super(message, "ERR_MULTIPROC_INVALID_STATE", options);
+  }
+
+  override get name(): string {
+    return "InvalidStateError";
+  }
+}
+
+for (const cls of [WorkerDiedError, BrokenPoolError, CancelledError, InvalidStateError]) registerErrorClass(cls);

@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { TimeoutError, ValueError } from "@multiproc/core";
 import { asCompleted, BrokenPoolError, CancelledError, Future, ProcessPoolExecutor, wait } from "@multiproc/pool";
 import { entered, newCell, ref, release } from "./__fixtures__/cells.js";
@@ -106,4 +106,113 @@ describe("ProcessPoolExecutor and Future", () => {
     expect([await running, await behind]).toEqual(["released", 1]);
     expect(() => new ProcessPoolExecutor({ maxWorkers: 0 })).toThrow(ValueError);
   });
+
+  it("map submits every call at once, so iterating works after shutdown({ wait: false }), and the timeout counts from the call", async () => {
+    const ex = new ProcessPoolExecutor({ maxWorkers: 2 });
+    const cell = newCell();
+    const blocked = ex.map(ref("blockUntil"), [cell, cell]);
+    await entered(cell, 2); // both calls started without a next()
+    const squares = ex.map(ref("square"), [1, 2, 3], { chunksize: 2 });
+    await ex.shutdown({ wait: false });
+    release(cell);
+    const got: unknown[] = [];
+    for await (const value of squares) got.push(value);
+    expect(got).toEqual([1, 4, 9]);
+    for await (const value of blocked) expect(value).toBe("released");
+
+    await using again = new ProcessPoolExecutor({ maxWorkers: 1 });
+    const slowCell = newCell();
+    const slow = again.map(ref("blockUntil"), [slowCell], { timeout: 300 });
+    await new Promise((resolve) => setTimeout(resolve, 400)); // the timeout passes before the first next()
+    const started = performance.now();
+    await expect(slow.next()).rejects.toThrow(TimeoutError);
+    expect(performance.now() - started).toBeLessThan(250); // at once: not another 300 ms from next()
+    release(slowCell);
+  });
+
+  it("map throws at the call for an unsendable item or an input that throws, and submits nothing", async () => {
+    await using ex = new ProcessPoolExecutor({ maxWorkers: 1 });
+    expect(() => ex.map(ref("square"), [1, () => 2] as never)).toThrow(/Cannot send items\[0\]\[0\]: it is a function/);
+    function* failing() {
+      yield 1;
+      throw new Error("input broke");
+    }
+    expect(() => ex.map(ref("square"), failing())).toThrow("input broke");
+    const got: unknown[] = [];
+    for await (const value of ex.map(ref("square"), [4])) got.push(value);
+    expect(got).toEqual([16]);
+  });
+
+  it("map reads an async iterable from the call on; its error comes after the results before it", async () => {
+    await using ex = new ProcessPoolExecutor({ maxWorkers: 2 });
+    async function* numbers() {
+      yield 1;
+      yield 2;
+      throw new Error("async input broke");
+    }
+    const got: unknown[] = [];
+    const error = await (async () => {
+      for await (const value of ex.map(ref("square"), numbers())) got.push(value);
+    })().catch((e: unknown) => e);
+    expect(got).toEqual([1, 4]);
+    expect((error as Error).message).toBe("async input broke");
+  });
+
+  it("gives each pending future its own BrokenPoolError, with the same message and cause", async () => {
+    const ex = new ProcessPoolExecutor({ maxWorkers: 1 });
+    const futures = [ex.submit(ref("exit"), 3), ex.submit(ref("square"), 2), ex.submit(ref("square"), 3)];
+    const errors = (await Promise.all(futures.map((f) => f.exception()))) as BrokenPoolError[];
+    for (const error of errors) expect(error).toBeInstanceOf(BrokenPoolError);
+    expect(new Set(errors).size).toBe(3);
+    expect(new Set(errors.map((e) => e.message)).size).toBe(1);
+    expect(errors[1]!.cause).toBe(errors[0]!.cause);
+    (errors[0] as unknown as { note: string }).note = "annotated";
+    expect((errors[1] as unknown as { note?: string }).note).toBeUndefined();
+    const thrown: unknown[] = [];
+    for (let i = 0; i < 2; i++) {
+      try {
+        ex.submit(ref("square"), 1);
+      } catch (error) {
+        thrown.push(error);
+      }
+    }
+    expect(thrown[0]).toBeInstanceOf(BrokenPoolError);
+    expect(thrown[0]).not.toBe(thrown[1]);
+    await ex.shutdown();
+  });
+
+  it("terminateWorkers() and killWorkers() stop the workers now: pending futures fail with BrokenPoolError, the executor is shut down", async () => {
+    for (const stop of ["terminateWorkers", "killWorkers"] as const) {
+      const ex = new ProcessPoolExecutor({ maxWorkers: 2 });
+      const cell = newCell();
+      const running = [ex.submit(ref("blockUntil"), cell), ex.submit(ref("blockUntil"), cell)];
+      const queued = [ex.submit(ref("square"), 1), ex.submit(ref("square"), 2), ex.submit(ref("square"), 3)];
+      await entered(cell, 2);
+      await ex[stop]();
+      for (const future of [...running, ...queued]) expect(await future.exception()).toBeInstanceOf(BrokenPoolError);
+      expect(() => ex.submit(ref("square"), 1)).toThrow(ValueError);
+      await ex.shutdown();
+    }
+  });
+
+  it("done-callbacks that throw are logged to stderr and the next one still runs", async () => {
+    await using ex = new ProcessPoolExecutor({ maxWorkers: 1 });
+    const f = ex.submit(ref("square"), 3);
+    const calls: number[] = [];
+    f.addDoneCallback(() => {
+      throw new Error("callback broke");
+    });
+    f.addDoneCallback((done) => void done.result().then((v) => calls.push(v as number)));
+    let text = "";
+    const spy = vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => ((text += String(chunk)), true));
+    try {
+      expect(await f).toBe(9);
+      await Promise.resolve();
+    } finally {
+      spy.mockRestore();
+    }
+    expect(calls).toEqual([9]);
+    expect(text).toMatch(/exception calling callback for <Future at 0x[0-9a-f]+ state=finished returned number>\n.*Error: callback broke/s);
+  });
 });
+

@@ -1,11 +1,11 @@
 import type { ResourceLimits } from "node:worker_threads";
-import { describe, toTaskSpec, ValueError, type TaskLike, type TaskArgs, type TaskResult } from "@multiproc/core";
+import { deadlineOf, describe, remaining, TimeoutError, toTaskSpec, ValueError, waitForPromise, type TaskLike, type TaskArgs, type TaskResult } from "@multiproc/core";
 import { Engine, type Job } from "./engine.js";
-import { Future } from "./future.js";
+import { BrokenPoolError } from "./errors.js";
+import { Future, onCancel } from "./future.js";
 import { checkArgs, checkChunksize, iteratorOf, prepareJob, type AnyIterable } from "./jobs.js";
 import { checkMaxTasks, checkWorkerCount } from "./pool.js";
 import { CALL, STARMAP } from "./protocol.js";
-
 
 export interface ExecutorOptions {
   /** Worker threads; default `cpuCount()`. */
@@ -22,6 +22,20 @@ export interface ExecutorMapOptions {
   timeout?: number | undefined;
   /** Calls per task sent to a worker (default 1, as Python). */
   chunksize?: number | undefined;
+}
+
+type Iter = Iterator<unknown> | AsyncIterator<unknown>;
+
+/**
+ * The calls of one `map()`: futures of the chunks submitted so far, and how
+ * reading the input ended (an async input is read in the background).
+ */
+interface MapFeed {
+  futures: Future[];
+  ended: boolean;
+  failure: { error: unknown } | undefined;
+  /** Resolves the wait of the results iterator for the next future or the end. */
+  changed: (() => void) | undefined;
 }
 
 /**
@@ -70,8 +84,12 @@ export class ProcessPoolExecutor {
 
   /**
    * `fn(a[i], b[i], …)` over the iterables (to the shortest), results in
-   * order. All calls are submitted at once, as in Python; an options object
-   * may follow the iterables.
+   * order; an options object may follow the iterables. As in Python, every
+   * call is submitted now, at the call (in chunks of `chunksize`), and the
+   * `timeout` counts from now; an input or argument that fails throws here.
+   * An async iterable is read from now on in the background; if reading it
+   * fails, the iteration throws that error after the results before it.
+   * Leaving the iteration early cancels the calls that have not started.
    */
   map<F extends TaskLike>(fn: F, ...iterablesAndOptions: (AnyIterable<unknown> | ExecutorMapOptions)[]): AsyncGenerator<TaskResult<F>> {
     this.#checkOpen();
@@ -80,10 +98,23 @@ export class ProcessPoolExecutor {
     const options = (hasOptions ? last : {}) as ExecutorMapOptions;
     const iterables = (hasOptions ? iterablesAndOptions.slice(0, -1) : iterablesAndOptions) as AnyIterable<unknown>[];
     const chunksize = checkChunksize(options.chunksize) ?? 1;
+    const deadline = deadlineOf(options.timeout);
     if (iterables.length === 0) throw new TypeError("map() needs at least one iterable");
     const iterators = iterables.map((it, i) => iteratorOf(it, `iterables[${i}]`));
     this.#engine.functionOf(fn, "fn");
-    return this.#mapResults<TaskResult<F>>(fn, iterators, chunksize, options.timeout);
+    const feed: MapFeed = { futures: [], ended: false, failure: undefined, changed: undefined };
+    if (iterables.every((it) => typeof (it as Partial<AsyncIterable<unknown>>)[Symbol.asyncIterator] !== "function")) {
+      try {
+        this.#submitRows(fn, () => zipSync(iterators as Iterator<unknown>[]), chunksize, feed);
+      } catch (error) {
+        for (const future of feed.futures) future.cancel();
+        throw error;
+      }
+      feed.ended = true;
+    } else {
+      void this.#submitAsyncRows(fn, iterators, chunksize, feed);
+    }
+    return this.#results<TaskResult<F>>(feed, deadline);
   }
 
   /** No new tasks. `wait` (default true): resolve once all are done; `cancelFutures`: cancel those not started. */
@@ -96,61 +127,115 @@ export class ProcessPoolExecutor {
     if (options.wait ?? true) await this.#engine.join();
   }
 
+  /**
+   * Stops every worker now (Python 3.14's `terminate_workers`): futures not
+   * done fail with BrokenPoolError, and the executor is shut down.
+   */
+  terminateWorkers(): Promise<void> {
+    return this.#stopWorkers("terminated");
+  }
+
+  /** `terminateWorkers()` (Python's `kill_workers`; a thread has no gentler stop than a kill). */
+  killWorkers(): Promise<void> {
+    return this.#stopWorkers("killed");
+  }
+
   /** `await using ex = new ProcessPoolExecutor()`: shutdown({ wait: true }). */
   [Symbol.asyncDispose](): Promise<void> {
     return this.shutdown({ wait: true });
   }
 
+  async #stopWorkers(how: string): Promise<void> {
+    this.#shutdown = true;
+    await this.#engine.terminate(() => new BrokenPoolError(`The workers of the ProcessPoolExecutor were ${how} before the task finished`));
+  }
+
   #checkOpen(): void {
-    if (this.#engine.broken) throw this.#engine.broken;
+    this.#engine.checkOpen(); // BrokenPoolError once broken
     if (this.#shutdown) throw new ValueError("Cannot submit after shutdown()");
   }
 
   #submit(fn: unknown, mode: typeof CALL | typeof STARMAP, payload: unknown, path: string): Future {
-    let job!: Job;
-    let queuedJob: Job | undefined;
-    const future: Future = new Future(() => queuedJob !== undefined && this.#engine.cancelQueued(queuedJob));
-    const prepared = prepareJob(this.#engine, fn, mode, payload, path, undefined, () => future.markRunning());
-    job = prepared.job;
-    queuedJob = job;
+    const future = new Future();
+    // A task can be handed out again (its worker died before starting it, or an idle worker took it over): it stays running.
+    const { job, promise } = prepareJob(this.#engine, fn, mode, payload, path, undefined, () => void (future.running() || future.setRunningOrNotifyCancel()));
+    onCancel(future, () => this.#engine.cancelQueued(job));
     this.#futures.set(job, future);
-    prepared.promise.then(
+    // A cancelled future's job left the engine, so it never settles; done() guards the rest.
+    promise.then(
       (value) => {
         this.#futures.delete(job);
-        future.settle({ ok: true, value });
+        if (!future.done()) future.setResult(value);
       },
       (error: unknown) => {
         this.#futures.delete(job);
-        future.settle({ ok: false, error });
+        if (!future.done()) future.setException(error);
       },
     );
     this.#engine.submit(job);
     return future;
   }
 
-  async *#mapResults<R>(fn: unknown, iterators: (Iterator<unknown> | AsyncIterator<unknown>)[], chunksize: number, timeout: number | undefined): AsyncGenerator<R> {
-    const started = performance.now();
-    const futures: Future[] = [];
+  /** Submits the rows `next()` gives, `chunksize` per call; `next` returns undefined at the end. */
+  #submitRows(fn: unknown, next: () => unknown[] | undefined, chunksize: number, feed: MapFeed): void {
+    let batch: unknown[][] = [];
+    for (let row = next(); row; row = next()) {
+      batch.push(row);
+      if (batch.length === chunksize) {
+        feed.futures.push(this.#submit(fn, STARMAP, batch, "items"));
+        batch = [];
+      }
+    }
+    if (batch.length > 0) feed.futures.push(this.#submit(fn, STARMAP, batch, "items"));
+  }
+
+  async #submitAsyncRows(fn: unknown, iterators: Iter[], chunksize: number, feed: MapFeed): Promise<void> {
     try {
-      let batch: unknown[][] = [];
       for (;;) {
-        const steps = await Promise.all(iterators.map((it) => it.next()));
-        if (steps.some((s) => s.done)) break;
-        batch.push(steps.map((s) => s.value));
-        if (batch.length === chunksize) {
-          futures.push(this.#submit(fn, STARMAP, batch, "items"));
-          batch = [];
+        const batch: unknown[][] = [];
+        while (batch.length < chunksize) {
+          const steps = await Promise.all(iterators.map((it) => it.next()));
+          if (steps.some((s) => s.done)) break;
+          batch.push(steps.map((s) => s.value));
         }
+        if (batch.length > 0) {
+          this.#checkOpen();
+          feed.futures.push(this.#submit(fn, STARMAP, batch, "items"));
+          feed.changed?.();
+        }
+        if (batch.length < chunksize) break;
       }
-      if (batch.length > 0) futures.push(this.#submit(fn, STARMAP, batch, "items"));
-      for (const future of futures) {
-        const left = timeout === undefined ? undefined : Math.max(0, timeout - (performance.now() - started));
-        for (const value of (await future.result(left)) as R[]) yield value;
+    } catch (error) {
+      feed.failure = { error };
+    }
+    feed.ended = true;
+    feed.changed?.();
+  }
+
+  async *#results<R>(feed: MapFeed, deadline: number): AsyncGenerator<R> {
+    try {
+      for (let i = 0; ; i++) {
+        while (i >= feed.futures.length && !feed.ended) {
+          const changed = new Promise<void>((resolve) => (feed.changed = resolve));
+          if (!(await waitForPromise(changed, remaining(deadline)))) throw new TimeoutError("The input of map() was not read within its timeout");
+        }
+        if (i >= feed.futures.length) break;
+        for (const value of (await feed.futures[i]!.result(remaining(deadline))) as R[]) yield value;
       }
+      if (feed.failure) throw feed.failure.error;
     } finally {
-      for (const future of futures) future.cancel();
+      for (const future of feed.futures) future.cancel();
     }
   }
 }
 
-
+/** The next row of a zip over sync iterators, or undefined once one is exhausted. */
+function zipSync(iterators: Iterator<unknown>[]): unknown[] | undefined {
+  const row: unknown[] = [];
+  for (const it of iterators) {
+    const step = it.next();
+    if (step.done) return undefined;
+    row.push(step.value);
+  }
+  return row;
+}

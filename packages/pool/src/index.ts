@@ -1,5 +1,5 @@
 export { AsyncResult } from "./async-result.js";
-export { BrokenPoolError, CancelledError, WorkerDiedError, type WorkerDeath } from "./errors.js";
+export { BrokenPoolError, CancelledError, InvalidStateError, WorkerDiedError, type WorkerDeath } from "./errors.js";
 export type { MapOptions } from "./mapping.js";
 export { Pool, type ApplyOptions, type MapAsyncOptions, type PoolOptions } from "./pool.js";
 export { ProcessPoolExecutor, type ExecutorMapOptions, type ExecutorOptions } from "./executor.js";

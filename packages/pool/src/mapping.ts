@@ -91,18 +91,37 @@ export async function* mapLazily<R>(
   let nextKey = 0;
   let nextToYield = 0;
   let exhausted = false;
+  /** The input iterator has ended (done, or it threw): no return() is due. */
+  let inputClosed = false;
   let read = 0;
   let done = 0;
   const finished = new Map<number, unknown[]>();
+  // Reading the input (or sending a chunk of it) failed: as in Python, the
+  // results of the chunks before come first, then this error.
+  let inputFailure: { error: unknown } | undefined;
   try {
     for (;;) {
       while (!exhausted && inFlight.size + finished.size < limit) {
-        const items = await readChunk(iterator, chunksize);
-        if (items.length < chunksize) exhausted = true;
-        if (items.length === 0) break;
+        let items: unknown[] = [];
+        let job: Job;
+        let promise: Promise<unknown[]>;
+        let reading = true;
+        try {
+          items = await readChunk(iterator, chunksize);
+          reading = false;
+          if (items.length < chunksize) exhausted = inputClosed = true;
+          if (items.length === 0) break;
+          ({ job, promise } = prepareJob<unknown[]>(engine, fn, mode, items, "items", options.signal));
+        } catch (error) {
+          // A read that threw ends the input (its partial chunk is dropped, as
+          // Python drops it); an unsendable chunk leaves the input to close.
+          inputClosed ||= reading;
+          inputFailure = { error };
+          exhausted = true;
+          break;
+        }
         read += items.length;
         const key = nextKey++;
-        const { job, promise } = prepareJob<unknown[]>(engine, fn, mode, items, "items", options.signal);
         engine.submit(job);
         const settled = promise.then(
           (values) => ({ key, values }),
@@ -110,7 +129,10 @@ export async function* mapLazily<R>(
         );
         inFlight.set(key, { job, settled });
       }
-      if (inFlight.size === 0 && finished.size === 0) return;
+      if (inFlight.size === 0 && finished.size === 0) {
+        if (inputFailure) throw inputFailure.error;
+        return;
+      }
       if (ordered && finished.has(nextToYield)) {
         const values = finished.get(nextToYield)!;
         finished.delete(nextToYield++);
@@ -127,6 +149,6 @@ export async function* mapLazily<R>(
     }
   } finally {
     for (const { job } of inFlight.values()) engine.cancelQueued(job);
-    if (!exhausted) await (iterator as AsyncIterator<unknown>).return?.();
+    if (!inputClosed) await (iterator as AsyncIterator<unknown>).return?.();
   }
 }

@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { task, TimeoutError, ValueError } from "@multiproc/core";
 import { AsyncResult, BrokenPoolError, CancelledError, Pool, WorkerDiedError } from "@multiproc/pool";
 import { entered, newCell, ref, release } from "./__fixtures__/cells.js";
@@ -235,4 +235,65 @@ describe("Pool", () => {
     await using pool = new Pool({ processes: 1 });
     await expect(pool.apply(ref("returnsFunction"))).rejects.toThrow(/result cannot be sent back/);
   });
+
+  it("imap yields the results before an input error, then the error (Python's order)", async () => {
+    await using pool = new Pool({ processes: 2 });
+    function* failingAfter(n: number) {
+      for (let i = 0; i < n; i++) yield i;
+      throw new Error(`input broke after ${n}`);
+    }
+    const collect = async (iterable: AsyncIterable<unknown>) => {
+      const got: unknown[] = [];
+      const error = await (async () => {
+        for await (const value of iterable) got.push(value);
+      })().catch((e: unknown) => e);
+      return { got, error: (error as Error | undefined)?.message };
+    };
+    expect(await collect(pool.imap(ref("square"), failingAfter(3)))).toEqual({ got: [0, 1, 4], error: "input broke after 3" });
+    // chunksize 2: the partial chunk [6] is dropped with the error, as in Python.
+    expect(await collect(pool.imap(ref("square"), failingAfter(7), { chunksize: 2 }))).toEqual({ got: [0, 1, 4, 9, 16, 25], error: "input broke after 7" });
+    const unordered = await collect(pool.imapUnordered(ref("square"), failingAfter(4)));
+    expect([unordered.got.sort(), unordered.error]).toEqual([[0, 1, 4, 9], "input broke after 4"]);
+    // An unsendable item: the results before it, then its TypeError.
+    expect(await collect(pool.imap(ref("square"), [1, 2, () => 3] as never))).toEqual({ got: [1, 4], error: expect.stringMatching(/Cannot send items\[0\]: it is a function/) });
+  });
+
+  it("a callback or errorCallback that throws is logged to stderr; the AsyncResult keeps the task's outcome", async () => {
+    await using pool = new Pool({ processes: 1 });
+    let text = "";
+    const spy = vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => ((text += String(chunk)), true));
+    try {
+      const ok = pool.applyAsync(ref("square"), [5], {
+        callback: () => {
+          throw new Error("callback broke");
+        },
+      });
+      expect(await ok.get()).toBe(25);
+      expect(ok.successful()).toBe(true);
+      const bad = pool.applyAsync(ref("fail"), ["task broke"], {
+        errorCallback: () => {
+          throw new Error("errorCallback broke");
+        },
+      });
+      await expect(bad.get()).rejects.toThrow("task broke");
+    } finally {
+      spy.mockRestore();
+    }
+    expect(text).toMatch(/exception calling callback for <AsyncResult at 0x[0-9a-f]+ ready successful>\n.*Error: callback broke/s);
+    expect(text).toMatch(/exception calling callback for <AsyncResult at 0x[0-9a-f]+ ready failed>\n.*Error: errorCallback broke/s);
+  });
+
+  it("AsyncResult.get and wait take a number or options; a negative timeout means 0; a signal aborts", async () => {
+    await using pool = new Pool({ processes: 1 });
+    const cell = newCell();
+    const slow = pool.applyAsync(ref("blockUntil"), [cell]);
+    await expect(slow.get(-1)).rejects.toThrow(TimeoutError);
+    await expect(slow.get({ timeout: 10 })).rejects.toThrow(TimeoutError);
+    await slow.wait(-1);
+    await expect(slow.get({ signal: AbortSignal.abort(new Error("stop")) })).rejects.toThrow("stop");
+    expect(String(slow)).toMatch(/^<AsyncResult at 0x[0-9a-f]+ pending>$/);
+    release(cell);
+    expect(await slow.get({ timeout: 20_000 })).toBe("released");
+  });
 });
+
