@@ -14,6 +14,7 @@ import {
   sleepAsync,
   sleepSync,
   toTaskSpec,
+  toWaitOptions,
   unlockMutex,
   ValueError,
   type Block,
@@ -111,7 +112,7 @@ export class Barrier implements Shareable {
    * for all); with the action's error on the thread that ran it; and with
    * `signal.reason` on abort, which breaks the barrier for the others.
    */
-  async wait(options?: WaitOptions): Promise<number> {
+  async wait(options?: WaitOptions | number): Promise<number> {
     const { deadline, signal } = this.#options(options);
     const protocol = waitProtocol(this.#words, deadline);
     let resume: Resume = { ok: true, value: undefined };
@@ -127,7 +128,7 @@ export class Barrier implements Shareable {
   }
 
   /** `wait()` that blocks this thread. An action that returns a Promise needs `wait()`. */
-  waitSync(options?: WaitOptions): number {
+  waitSync(options?: WaitOptions | number): number {
     const { deadline } = this.#options(options);
     const protocol = waitProtocol(this.#words, deadline);
     let resume: Resume = { ok: true, value: undefined };
@@ -166,9 +167,10 @@ export class Barrier implements Shareable {
     return this.#block;
   }
 
-  #options(options: WaitOptions | undefined): { deadline: number; signal: AbortSignal | undefined } {
+  #options(options: WaitOptions | number | undefined): { deadline: number; signal: AbortSignal | undefined } {
     if (options !== undefined && (typeof options !== "object" || options === null)) checkWaitOptions(options);
-    return checkWaitOptions({ timeout: options?.timeout ?? this.#timeout, signal: options?.signal });
+    const given = toWaitOptions(options);
+    return checkWaitOptions({ timeout: given?.timeout ?? this.#timeout, signal: given?.signal });
   }
 
   async #performAsync(step: Step, signal: AbortSignal | undefined): Promise<SleepResult | undefined> {

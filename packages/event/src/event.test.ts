@@ -37,8 +37,12 @@ describe("Event", () => {
     const waiting = event.wait({ signal: controller.signal });
     setImmediate(() => controller.abort(new Error("never mind")));
     await expect(waiting).rejects.toThrow("never mind");
-    await expect(event.wait({ timeout: -1 })).rejects.toThrow(ValueError);
+    await expect(event.wait({ timeout: Number.NaN })).rejects.toThrow(ValueError);
     expect(() => event.waitSync({ timeout: "x" as never })).toThrow(TypeError);
+    // A number is the timeout; a negative one means "do not wait", as in Python.
+    await expect(event.wait(-1)).resolves.toBe(false);
+    expect(event.waitSync({ timeout: -1 })).toBe(false);
+    expect(event.waitSync(5)).toBe(false);
   });
 
   it("set() wakes every waiter in every thread, sync and async", async () => {
@@ -59,7 +63,7 @@ describe("Barrier", () => {
     expect(() => new Barrier(1.5)).toThrow(ValueError);
     expect(() => new Barrier("2" as never)).toThrow(TypeError);
     expect(() => new Barrier(2, { action: 5 as never })).toThrow(/`action` to be a function or task/);
-    expect(() => new Barrier(2, { timeout: -1 })).toThrow(ValueError);
+    expect(() => new Barrier(2, { timeout: Number.NaN })).toThrow(ValueError);
     expect(() => new Barrier(2, null as never)).toThrow(TypeError);
   });
 

@@ -49,13 +49,13 @@ export class Event implements Shareable {
   }
 
   /** Resolves true once the flag is set (at once if it is), false when `timeout` passed first. */
-  async wait(options?: WaitOptions): Promise<boolean> {
+  async wait(options?: WaitOptions | number): Promise<boolean> {
     if (options !== undefined) checkWaitOptions(options);
     if (this.isSet()) return true;
     return waitAsync(this.#words, FLAG, this.#attempt, options);
   }
 
-  waitSync(options?: WaitOptions): boolean {
+  waitSync(options?: WaitOptions | number): boolean {
     if (options !== undefined) checkWaitOptions(options);
     if (this.isSet()) return true;
     return waitSync(this.#words, FLAG, this.#attempt, options);

@@ -32,14 +32,14 @@ export abstract class BaseLock implements Shareable {
    * `timeout` passed first; rejects with `signal.reason` on abort (the lock
    * is then as it was).
    */
-  async acquire(options?: WaitOptions): Promise<boolean> {
+  async acquire(options?: WaitOptions | number): Promise<boolean> {
     if (options !== undefined) checkWaitOptions(options);
     if (this.tryAcquire()) return true;
     return waitAsync(this.word.words, STATE, this.word.attempt, options, OWNER_CHECK_MS);
   }
 
   /** `acquire()` that blocks this thread while it waits. */
-  acquireSync(options?: WaitOptions): boolean {
+  acquireSync(options?: WaitOptions | number): boolean {
     if (options !== undefined) checkWaitOptions(options);
     if (this.tryAcquire()) return true;
     return waitSync(this.word.words, STATE, this.word.attempt, options, OWNER_CHECK_MS);

@@ -10,6 +10,7 @@ import {
   sleepAsync,
   sleepSync,
   storeBlock,
+  toWaitOptions,
   ValueError,
   withAcquired,
   withAcquiredSync,
@@ -61,11 +62,11 @@ export class Condition implements Shareable {
     this.#hooks = this.#lock[CONDITION_HOOKS]();
   }
 
-  acquire(options?: WaitOptions): Promise<boolean> {
+  acquire(options?: WaitOptions | number): Promise<boolean> {
     return this.#lock.acquire(options);
   }
 
-  acquireSync(options?: WaitOptions): boolean {
+  acquireSync(options?: WaitOptions | number): boolean {
     return this.#lock.acquireSync(options);
   }
 
@@ -91,7 +92,7 @@ export class Condition implements Shareable {
    * `signal.reason`, holding the lock again. ValueError if this thread does
    * not hold the lock.
    */
-  async wait(options?: WaitOptions): Promise<boolean> {
+  async wait(options?: WaitOptions | number): Promise<boolean> {
     const { deadline, signal } = checkWaitOptions(options);
     const { epoch, saved } = this.#enterWait();
     try {
@@ -110,7 +111,7 @@ export class Condition implements Shareable {
   }
 
   /** `wait()` that blocks this thread. */
-  waitSync(options?: WaitOptions): boolean {
+  waitSync(options?: WaitOptions | number): boolean {
     const { deadline } = checkWaitOptions(options);
     const { epoch, saved } = this.#enterWait();
     try {
@@ -128,19 +129,19 @@ export class Condition implements Shareable {
    * Waits until `predicate()` returns a truthy value, re-checking after every
    * wake-up; returns that value, or the last falsy one when `timeout` passed.
    */
-  async waitFor<T>(predicate: () => T, options?: WaitOptions): Promise<T> {
+  async waitFor<T>(predicate: () => T, options?: WaitOptions | number): Promise<T> {
     const { deadline } = this.#checkPredicate(predicate, options);
     let result = predicate();
     while (!result) {
       const left = remaining(deadline);
       if (left === 0) break;
-      await this.wait({ timeout: left, signal: options?.signal });
+      await this.wait({ timeout: left, signal: toWaitOptions(options)?.signal });
       result = predicate();
     }
     return result;
   }
 
-  waitForSync<T>(predicate: () => T, options?: WaitOptions): T {
+  waitForSync<T>(predicate: () => T, options?: WaitOptions | number): T {
     const { deadline } = this.#checkPredicate(predicate, options);
     let result = predicate();
     while (!result) {
@@ -176,7 +177,7 @@ export class Condition implements Shareable {
     return { epoch, saved: this.#hooks.releaseSave() };
   }
 
-  #checkPredicate(predicate: unknown, options: WaitOptions | undefined): { deadline: number } {
+  #checkPredicate(predicate: unknown, options: WaitOptions | number | undefined): { deadline: number } {
     if (typeof predicate !== "function") throw new TypeError(`Expected \`predicate\` to be a function, got ${describe(predicate)}`);
     return checkWaitOptions(options);
   }

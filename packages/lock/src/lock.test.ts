@@ -49,6 +49,10 @@ describe("Lock", () => {
       expect(performance.now() - started).toBeGreaterThanOrEqual(49);
       expect(lock.acquireSync({ timeout: 30 })).toBe(false);
       expect(lock.acquireSync({ timeout: 0 })).toBe(false);
+      // A number is the timeout; a negative one means "do not wait", as in Python.
+      await expect(lock.acquire(-1)).resolves.toBe(false);
+      expect(lock.acquireSync({ timeout: -5 })).toBe(false);
+      expect(lock.acquireSync(10)).toBe(false);
       lock.release();
       expect(lock.acquireSync({ timeout: 0 })).toBe(true);
     });
@@ -78,7 +82,7 @@ describe("Lock", () => {
 
     it("reject bad options without touching the lock", async () => {
       const lock = new Lock();
-      await expect(lock.acquire({ timeout: -1 })).rejects.toThrow(ValueError);
+      await expect(lock.acquire({ timeout: Number.NaN })).rejects.toThrow(ValueError);
       await expect(lock.acquire({ timeout: "1" as never })).rejects.toThrow(TypeError);
       expect(() => lock.acquireSync({ signal: "no" as never })).toThrow(TypeError);
       expect(lock.locked()).toBe(false);

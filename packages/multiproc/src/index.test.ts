@@ -18,10 +18,16 @@ describe("multiproc", () => {
     }
   });
 
-  it("has one wait() for Connections (pipe) and Futures (pool)", async () => {
+  it("has one wait() for Connections and sentinels (pipe) and Futures (pool)", async () => {
     const [a, b] = umbrella.Pipe();
     b.send("hi");
     expect(await umbrella.wait([a, b], 0)).toEqual([a]);
+    expect(await umbrella.wait([a, b], { timeout: 0 })).toEqual([a]);
+    const p = new umbrella.Process({ target: () => {} });
+    p.start();
+    expect(await umbrella.wait([b, p.sentinel], 20_000)).toEqual([p.sentinel]);
+    await p.join();
+    expect(await umbrella.wait([])).toEqual([]);
     await using ex = new umbrella.ProcessPoolExecutor({ maxWorkers: 1 });
     const f = ex.submit((n: number) => n + 1, 1);
     const { done, notDone } = await umbrella.wait([f]);

@@ -6,14 +6,18 @@ import {
   reviveStoredBlock,
   SHAREABLE,
   storeBlock,
+  TAG,
+  WAITABLE,
+  type WaitableHooks,
   TimeoutError,
+  timeoutOf,
   ValueError,
   type Block,
   type Shareable,
   type WaitOptions,
 } from "@multiproc/core";
 import { Queue, QueueClosedError } from "@multiproc/queue";
-import { BrokenPipeError, EOFError } from "./errors.js";
+import { BrokenPipeError, BufferTooShort, EOFError } from "./errors.js";
 
 /**
  * Payload of a Connection block (int32 words):
@@ -31,10 +35,30 @@ const WORDS = 6;
 
 const WAIT_READABLE = Symbol.for("multiproc.queue.waitReadable");
 const WAIT_READABLE_SYNC = Symbol.for("multiproc.queue.waitReadableSync");
+const GET_IF = Symbol.for("multiproc.queue.getIf");
+const GET_IF_SYNC = Symbol.for("multiproc.queue.getIfSync");
+
+/** @multiproc/queue's GetFilter: take the next item only if its codec tag is accepted. */
+interface GetFilter {
+  accept(tag: number): boolean;
+  refuse(tag: number): Error;
+}
 
 type Readable = Queue<unknown> & {
-  [WAIT_READABLE](options?: WaitOptions): Promise<boolean>;
-  [WAIT_READABLE_SYNC](options?: WaitOptions): boolean;
+  [WAIT_READABLE](options?: WaitOptions | number): Promise<boolean>;
+  [WAIT_READABLE_SYNC](options?: WaitOptions | number): boolean;
+  [GET_IF](filter: GetFilter, options?: WaitOptions | number): Promise<unknown>;
+  [GET_IF_SYNC](filter: GetFilter, options?: WaitOptions | number): unknown;
+};
+
+/**
+ * What recvBytes takes: a message sent as bytes (sendBytes, or send of a
+ * plain Uint8Array). Anything else stays in the pipe for recv(), and
+ * recvBytes throws a TypeError that says so.
+ */
+const BYTES_ONLY: GetFilter = {
+  accept: (tag) => tag === TAG.BYTES,
+  refuse: () => new TypeError("recvBytes() found a message that was not sent as bytes (sent with send()); it is left in the pipe: use recv() for it"),
 };
 
 let creating: { send: Queue<unknown> | undefined; recv: Queue<unknown> | undefined } | undefined;
@@ -82,7 +106,6 @@ export class Connection implements Shareable {
       if (this.#send) storeBlock(this.#words, SEND_REF, this.#send[SHAREABLE]());
       if (this.#recv) storeBlock(this.#words, RECV_REF, this.#recv[SHAREABLE]());
     }
-    if (this.#recv) readers.set(this, this.#recv);
   }
 
   get closed(): boolean {
@@ -121,7 +144,7 @@ export class Connection implements Shareable {
   }
 
   /** The next message, waiting for one; EOFError once the other end is closed and all was read. */
-  async recv<T = unknown>(options?: WaitOptions): Promise<T> {
+  async recv<T = unknown>(options?: WaitOptions | number): Promise<T> {
     const queue = this.#receiver();
     try {
       return (await queue.get(options)) as T;
@@ -130,7 +153,7 @@ export class Connection implements Shareable {
     }
   }
 
-  recvSync<T = unknown>(options?: WaitOptions): T {
+  recvSync<T = unknown>(options?: WaitOptions | number): T {
     const queue = this.#receiver();
     try {
       return queue.getSync(options) as T;
@@ -139,26 +162,57 @@ export class Connection implements Shareable {
     }
   }
 
-  /** The next message, which must be bytes (sent with `sendBytes`, or a Uint8Array); TypeError otherwise. */
-  async recvBytes(options?: WaitOptions): Promise<Uint8Array> {
-    const message = await this.recv(options);
-    if (!(message instanceof Uint8Array)) {
-      throw new TypeError(`recvBytes() received ${describe(message)} sent with send(); use recv() for such messages`);
+  /**
+   * The next message, which must have been sent as bytes (`sendBytes`, or a
+   * plain Uint8Array); a TypeError otherwise, and that message stays in the
+   * pipe for `recv()`. EOFError and timeouts as `recv()`.
+   */
+  async recvBytes(options?: WaitOptions | number): Promise<Uint8Array> {
+    const queue = this.#receiver();
+    try {
+      return (await queue[GET_IF](BYTES_ONLY, options)) as Uint8Array;
+    } catch (error) {
+      throw this.#translate(error, options);
     }
-    return message;
+  }
+
+  /** `recvBytes()` that blocks this thread. */
+  recvBytesSync(options?: WaitOptions | number): Uint8Array {
+    const queue = this.#receiver();
+    try {
+      return queue[GET_IF_SYNC](BYTES_ONLY, options) as Uint8Array;
+    } catch (error) {
+      throw this.#translate(error, options);
+    }
+  }
+
+  /**
+   * Receives a bytes message into `buffer` from byte `offset` and resolves
+   * with its length (Python's `recv_bytes_into`). If it does not fit, it is
+   * consumed all the same and BufferTooShort carries it whole (`error.bytes`).
+   */
+  async recvBytesInto(buffer: ArrayBufferView | ArrayBuffer | SharedArrayBuffer, offset = 0, options?: WaitOptions | number): Promise<number> {
+    const target = writableBytes(buffer, offset);
+    return copyInto(target, offset, await this.recvBytes(options));
+  }
+
+  /** `recvBytesInto()` that blocks this thread. */
+  recvBytesIntoSync(buffer: ArrayBufferView | ArrayBuffer | SharedArrayBuffer, offset = 0, options?: WaitOptions | number): number {
+    const target = writableBytes(buffer, offset);
+    return copyInto(target, offset, this.recvBytesSync(options));
   }
 
   /**
    * Whether a recv would not wait (a message, or the end of the pipe, is
-   * there), after waiting up to `timeout` ms for one. Timeout 0 just checks;
-   * no timeout waits until one of the two.
+   * there), after waiting up to the timeout (ms, or `{ timeout, signal }`)
+   * for one. Timeout 0 (or less) just checks; no timeout waits until one of the two.
    */
-  async poll(timeout?: number): Promise<boolean> {
-    return this.#receiver()[WAIT_READABLE]({ timeout });
+  async poll(options?: WaitOptions | number): Promise<boolean> {
+    return this.#receiver()[WAIT_READABLE](options);
   }
 
-  pollSync(timeout?: number): boolean {
-    return this.#receiver()[WAIT_READABLE_SYNC]({ timeout });
+  pollSync(options?: WaitOptions | number): boolean {
+    return this.#receiver()[WAIT_READABLE_SYNC](options);
   }
 
   /** Closes this end for every thread that holds it: the other end reads what is left, then gets EOFError. */
@@ -168,9 +222,36 @@ export class Connection implements Shareable {
     this.#recv?.close();
   }
 
+  /** `using conn = …`: close() on leaving the block. */
+  [Symbol.dispose](): void {
+    this.close();
+  }
+
+  /** `await using conn = …`: close() on leaving the block. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    this.close();
+  }
+
   [SHAREABLE](): Block {
     return this.#block;
   }
+
+  /** For wait(): ready when a recv would not wait. ValueError for a closed end or one that only sends. */
+  [WAITABLE](): WaitableHooks {
+    const queue = this.#receiver();
+    return { ready: () => queue[WAIT_READABLE_SYNC](0), wait: (options) => queue[WAIT_READABLE](options) };
+  }
+
+  /** `<Connection at 0x2a0 readable writable>`, or `closed`; the address is the same in every thread. */
+  toString(): string {
+    const state = this.closed ? ["closed"] : [this.readable && "readable", this.writable && "writable"].filter(Boolean);
+    return `<Connection at 0x${this.#block.offset.toString(16)} ${state.join(" ")}>`;
+  }
+
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return this.toString();
+  }
+
 
   #sender(): Queue<unknown> {
     if (this.closed) throw new ValueError("Cannot send on a closed Connection");
@@ -184,25 +265,36 @@ export class Connection implements Shareable {
     return this.#recv;
   }
 
-  #translate(error: unknown, options: WaitOptions | undefined): unknown {
+  #translate(error: unknown, options: WaitOptions | number | undefined): unknown {
     if (error instanceof QueueClosedError) return this.closed ? new ValueError("The Connection was closed while receiving") : new EOFError();
-    if ((error as Error)?.name === "QueueEmptyError") return new TimeoutError(`No message arrived within ${options?.timeout} ms`);
+    if ((error as Error)?.name === "QueueEmptyError") return new TimeoutError(`No message arrived within ${timeoutOf(options)} ms`);
     return error;
   }
 }
 
+/** `buffer` as bytes to write into, with `offset` checked against it. */
+function writableBytes(buffer: ArrayBufferView | ArrayBuffer | SharedArrayBuffer, offset: number): Uint8Array {
+  const bytes = ArrayBuffer.isView(buffer)
+    ? new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength)
+    : buffer instanceof ArrayBuffer || buffer instanceof SharedArrayBuffer
+      ? new Uint8Array(buffer)
+      : undefined;
+  if (!bytes) throw new TypeError(`Expected \`buffer\` to be an ArrayBuffer or a view of one, got ${describe(buffer)}`);
+  if (typeof offset !== "number" || !Number.isInteger(offset) || offset < 0 || offset > bytes.byteLength) {
+    throw new ValueError(`\`offset\` ${describe(offset)} is outside the buffer (${bytes.byteLength} bytes)`);
+  }
+  return bytes;
+}
+
+function copyInto(target: Uint8Array, offset: number, message: Uint8Array): number {
+  if (message.byteLength > target.byteLength - offset) throw new BufferTooShort(message);
+  target.set(message, offset);
+  return message.byteLength;
+}
+
 export function disposeConnection(block: Block): void {
+
   const words = block.int32(0, WORDS);
   if (words[SEND_REF + 1]) dropStoredBlock(words, SEND_REF);
   if (words[RECV_REF + 1]) dropStoredBlock(words, RECV_REF);
 }
-
-/** For wait(): the queue a Connection receives from, and the hook to wait on it with a signal. */
-export function waitForMessage(connection: Connection, options: WaitOptions): Promise<boolean> {
-  const queue = readers.get(connection);
-  if (!queue) throw new ValueError("wait() needs Connections that receive");
-  if (connection.closed) throw new ValueError("wait() got a closed Connection");
-  return queue[WAIT_READABLE](options);
-}
-
-const readers = new WeakMap<Connection, Readable>();

@@ -22,4 +22,21 @@ export class BrokenPipeError extends MultiprocError {
   }
 }
 
-for (const cls of [EOFError, BrokenPipeError]) registerErrorClass(cls);
+/**
+ * `recvBytesInto` got a message longer than the room in the buffer (Python's
+ * `BufferTooShort`). The message was consumed: it is here whole, in `bytes`.
+ */
+export class BufferTooShort extends MultiprocError {
+  readonly bytes: Uint8Array;
+
+  constructor(bytes: Uint8Array, options?: ErrorOptions) {
+    super(`The message (${bytes?.byteLength} bytes) does not fit in the buffer; it is in \`bytes\``, "ERR_MULTIPROC_BUFFER_TOO_SHORT", options);
+    this.bytes = bytes;
+  }
+
+  override get name(): string {
+    return "BufferTooShort";
+  }
+}
+
+for (const cls of [EOFError, BrokenPipeError, BufferTooShort]) registerErrorClass(cls);

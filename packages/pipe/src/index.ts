@@ -2,7 +2,7 @@ import { constructRevived, defineKind, KIND } from "@multiproc/core";
 import { Connection, disposeConnection } from "./connection.js";
 
 export { Connection } from "./connection.js";
-export { BrokenPipeError, EOFError } from "./errors.js";
+export { BrokenPipeError, BufferTooShort, EOFError } from "./errors.js";
 export { Pipe, wait, type PipeOptions } from "./pipe.js";
 export { TimeoutError, ValueError, type WaitOptions } from "@multiproc/core";
 

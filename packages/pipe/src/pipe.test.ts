@@ -1,7 +1,8 @@
+import { inspect } from "node:util";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { deserializeError, TimeoutError, ValueError } from "@multiproc/core";
-import { BrokenPipeError, Connection, EOFError, Pipe, wait } from "@multiproc/pipe";
+import { BrokenPipeError, BufferTooShort, Connection, EOFError, Pipe, wait } from "@multiproc/pipe";
 import { runFixture } from "@multiproc/test-utils";
 
 const WORKER = new URL("./__fixtures__/worker.mjs", import.meta.url);
@@ -59,7 +60,58 @@ describe("Pipe", () => {
     expect(() => a.sendBytes(buf, 2, 4)).toThrow(ValueError);
     expect(() => a.sendBytes("text" as never)).toThrow(TypeError);
     a.send({ not: "bytes" });
-    await expect(b.recvBytes()).rejects.toThrow(/recvBytes\(\) received an object \(Object\) sent with send\(\)/);
+    await expect(b.recvBytes()).rejects.toThrow(/recvBytes\(\) found a message that was not sent as bytes.*use recv\(\)/);
+    expect(() => b.recvBytesSync()).toThrow(TypeError);
+    expect(await b.recv()).toEqual({ not: "bytes" }); // not consumed by the failed recvBytes
+    a.send("a string");
+    a.sendBytes(new Uint8Array(70_000).fill(7)); // a big message (spilled out of line in the queue)
+    await expect(b.recvBytes()).rejects.toThrow(TypeError);
+    expect(b.recvSync()).toBe("a string");
+    expect(b.recvBytesSync().length).toBe(70_000);
+    a.send({ big: new Uint8Array(70_000) });
+    expect(() => b.recvBytesSync()).toThrow(TypeError);
+    expect((b.recvSync() as { big: Uint8Array }).big.length).toBe(70_000);
+  });
+
+  it("recvBytesInto writes into a buffer at an offset; BufferTooShort carries a message that does not fit", async () => {
+    const [a, b] = Pipe();
+    a.sendBytes(new Uint8Array([1, 2, 3]));
+    const buffer = new Uint8Array(8);
+    expect(await b.recvBytesInto(buffer, 2)).toBe(3);
+    expect([...buffer]).toEqual([0, 0, 1, 2, 3, 0, 0, 0]);
+    a.sendBytes(new Uint8Array([9, 9]));
+    const words = new Uint16Array(2);
+    expect(b.recvBytesIntoSync(words)).toBe(2);
+    expect(new Uint8Array(words.buffer)[0]).toBe(9);
+    a.sendBytes(new Uint8Array(10).fill(5));
+    const error = (await b.recvBytesInto(new ArrayBuffer(4)).catch((e: unknown) => e)) as BufferTooShort;
+    expect(error).toBeInstanceOf(BufferTooShort);
+    expect([...error.bytes]).toEqual(new Array(10).fill(5));
+    expect(b.pollSync(0)).toBe(false); // it was consumed, as in Python
+    a.sendBytes(new Uint8Array([1]));
+    expect(() => b.recvBytesIntoSync(buffer, 8)).toThrow(BufferTooShort);
+    await expect(b.recvBytesInto(buffer, 9)).rejects.toThrow(ValueError);
+    expect(() => b.recvBytesIntoSync(buffer, -1)).toThrow(ValueError);
+    await expect(b.recvBytesInto("x" as never)).rejects.toThrow(TypeError);
+  });
+
+  it("closes at the end of a `using` block", () => {
+    const [a, b] = Pipe();
+    {
+      using end = a;
+      end.send(1);
+    }
+    expect(a.closed).toBe(true);
+    expect(b.recvSync()).toBe(1);
+    expect(() => b.recvSync()).toThrow(EOFError);
+  });
+
+  it("describes itself: address (the same in every thread), direction, closed", () => {
+    const [reader, writer] = Pipe({ duplex: false });
+    expect(String(reader)).toMatch(/^<Connection at 0x[0-9a-f]+ readable>$/);
+    expect(inspect(writer)).toMatch(/^<Connection at 0x[0-9a-f]+ writable>$/);
+    writer.close();
+    expect(String(writer)).toMatch(/ closed>$/);
   });
 
   it("poll: 0 checks without waiting; a timeout waits at most that long", async () => {
@@ -71,7 +123,10 @@ describe("Pipe", () => {
     expect(await b.poll(0)).toBe(true);
     expect(b.pollSync()).toBe(true);
     expect(b.recvSync()).toBe("m");
-    await expect(b.poll(-1)).rejects.toThrow(ValueError);
+    expect(await b.poll(-1)).toBe(false); // negative: just check, as in Python
+    expect(await b.poll({ timeout: 10 })).toBe(false);
+    await expect(b.poll({ signal: AbortSignal.abort(new Error("stop")) })).rejects.toThrow("stop");
+    await expect(b.poll(Number.NaN)).rejects.toThrow(ValueError);
   });
 
   it("recv with a timeout: TimeoutError when nothing arrives", async () => {
@@ -132,9 +187,18 @@ describe("wait()", () => {
     expect(await wait(readers, 0)).toEqual([readers[1]]); // at the end of the pipe: ready, recv gives EOFError
   });
 
-  it("checks its arguments", async () => {
+  it("checks its arguments; a negative timeout just checks; a signal aborts", async () => {
     await expect(wait("x" as never)).rejects.toThrow(TypeError);
-    await expect(wait([Pipe()[0]], -1)).rejects.toThrow(ValueError);
+    await expect(wait([{}] as never)).rejects.toThrow(/Connections or sentinels/);
+    await expect(wait([Pipe()[0]], Number.NaN)).rejects.toThrow(ValueError);
+    await expect(wait([Pipe()[0]], -1)).resolves.toEqual([]);
     await expect(wait([])).resolves.toEqual([]);
+    const [reader] = Pipe();
+    const controller = new AbortController();
+    const waiting = wait([reader], { signal: controller.signal });
+    controller.abort(new Error("no more"));
+    await expect(waiting).rejects.toThrow("no more");
+    const [sender] = Pipe({ duplex: false }).reverse();
+    await expect(wait([sender!])).rejects.toThrow(/only sends/);
   });
 });

@@ -1,6 +1,6 @@
-import { describe, deadlineOf } from "@multiproc/core";
+import { checkWaitOptions, describe, isWaitable, remaining, WAITABLE, type Waitable, type WaitOptions } from "@multiproc/core";
 import { Queue } from "@multiproc/queue";
-import { Connection, newConnection, waitForMessage } from "./connection.js";
+import { type Connection, newConnection } from "./connection.js";
 
 export interface PipeOptions {
   /** true (the default): both ends send and receive. false: the first end only receives, the second only sends. */
@@ -31,25 +31,38 @@ export function Pipe(options: PipeOptions = {}): [Connection, Connection] {
 }
 
 /**
- * The connections, among `connections`, that have a message (or the end of
- * the pipe) to receive, waiting up to `timeout` ms for at least one (forever
- * without a timeout; 0 just checks). As Python's `multiprocessing.connection.wait`.
+ * The objects, among `objects`, that are ready, waiting up to the timeout
+ * (ms, or `{ timeout, signal }`) for at least one: forever without a
+ * timeout; 0 (or less) just checks. As Python's
+ * `multiprocessing.connection.wait`: Connections are ready when a recv would
+ * not wait (a message, or the end of the pipe, is there), and a Process's
+ * `sentinel` once the process has ended.
+ *
+ * @example
+ * ```ts
+ * for (const conn of await wait([a, b], 1000)) console.log(await conn.recv());
+ * ```
  */
-export async function wait(connections: readonly Connection[], timeout?: number): Promise<Connection[]> {
-  if (!Array.isArray(connections) || connections.some((c) => !(c instanceof Connection))) {
-    throw new TypeError(`Expected an array of Connections, got ${describe(connections)}`);
+export async function wait<T extends Connection | Waitable>(objects: readonly T[], options?: WaitOptions | number): Promise<T[]> {
+  if (!Array.isArray(objects) || objects.some((c) => !isWaitable(c))) {
+    throw new TypeError(`Expected an array of Connections or sentinels, got ${describe(objects)}`);
   }
-  deadlineOf(timeout);
-  const readyNow = () => connections.filter((c) => c.pollSync(0));
+  const { deadline, signal } = checkWaitOptions(options);
+  const hooks = objects.map((c) => (c as Waitable)[WAITABLE]());
+  const readyNow = () => objects.filter((_, i) => hooks[i]!.ready());
   const ready = readyNow();
-  if (ready.length > 0 || timeout === 0 || connections.length === 0) return ready;
-  // Wait on all of them; the first to become readable stops the others (an
+  if (ready.length > 0 || remaining(deadline) === 0 || objects.length === 0) return ready;
+  // Wait on all of them; the first to become ready stops the others (an
   // abort notifies their words, so no waiter is left behind in V8).
   const controller = new AbortController();
+  const stop = () => controller.abort(signal!.reason);
+  signal?.addEventListener("abort", stop, { once: true });
   try {
-    await Promise.race(connections.map((c) => waitForMessage(c, { timeout, signal: controller.signal }).catch(() => false)));
+    await Promise.race(hooks.map((h) => h.wait({ timeout: remaining(deadline), signal: controller.signal }).catch(() => false)));
   } finally {
+    signal?.removeEventListener("abort", stop);
     controller.abort();
   }
+  signal?.throwIfAborted();
   return readyNow();
 }

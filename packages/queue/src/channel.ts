@@ -1,6 +1,9 @@
 import { decode, discardEncoded, encode, lockMutex, releaseBlock, unlockMutex, type Allocate, type Arena, type Block } from "@multiproc/core";
 import {
   CLOSED,
+  CLOSED_BY_CLOSE,
+  OPEN,
+  SHUT_DOWN,
   DEFAULT_SEGMENT_BYTES,
   FREE_SEQ,
   GET_SEQ,
@@ -210,8 +213,14 @@ export function append(channel: Channel, item: Outgoing): void {
   Atomics.add(words, GET_SEQ, 1);
 }
 
-/** Holding the lock: removes the oldest record, or returns undefined if there is none. */
-export function take(channel: Channel): Taken | undefined {
+/**
+ * Holding the lock: removes the oldest record, or returns undefined if there
+ * is none. With `accept`, the record is taken only if `accept` says yes to
+ * the first byte of its encoding (the codec's tag); REFUSED otherwise.
+ */
+export function take(channel: Channel): Taken | undefined;
+export function take(channel: Channel, accept: (tag: number) => boolean): Taken | typeof REFUSED | undefined;
+export function take(channel: Channel, accept?: (tag: number) => boolean): Taken | typeof REFUSED | undefined {
   const { words } = channel;
   if (words[ITEMS] === 0) return undefined;
   for (;;) {
@@ -226,6 +235,10 @@ export function take(channel: Channel): Taken | undefined {
       words[HEAD_POS] = RECORDS_START;
       giveBackSegment(channel, segment);
       continue;
+    }
+    if (accept) {
+      const tag = flags === SPILLED ? channel.arena.u8[payload(view.u32[w + 2]!)]! : view.u8[pos + RECORD_HEADER]!;
+      if (!accept(tag)) return REFUSED;
     }
     let taken: Taken;
     if (flags === SPILLED) {
@@ -249,6 +262,9 @@ export function take(channel: Channel): Taken | undefined {
     return taken;
   }
 }
+
+/** What `take` returns when `accept` refused the oldest item (which stays in the queue). */
+export const REFUSED: unique symbol = Symbol("refused");
 
 /**
  * Right after the unlock (before anything else on this thread can reuse the
@@ -282,16 +298,42 @@ export function wakePutter(channel: Channel, putters: number): void {
   if (putters > 0) Atomics.notify(channel.words, FREE_SEQ, 1);
 }
 
-/** close(): no more puts; every sleeper wakes to look again. */
+/** close(): no more puts; every sleeper wakes to look again. A queue already shut down stays so. */
 export function closeChannel(channel: Channel): void {
+  endChannel(channel, CLOSED_BY_CLOSE, false);
+}
+
+/**
+ * shutdown() (Python 3.13's Queue.shutdown): no more puts; gets drain what
+ * is left, or with `immediate` nothing is left: the items are dropped (and a
+ * JoinableQueue counts them as done, so join() can return). Every sleeper wakes.
+ */
+export function shutdownChannel(channel: Channel, immediate: boolean): void {
+  endChannel(channel, SHUT_DOWN, immediate);
+}
+
+function endChannel(channel: Channel, how: number, drop: boolean): void {
   const { words } = channel;
+  let unfinished = -1;
   lock(channel);
-  words[CLOSED] = 1;
+  if (words[CLOSED] !== SHUT_DOWN) words[CLOSED] = how;
+  if (drop) {
+    let dropped = 0;
+    for (let taken = take(channel); taken; taken = take(channel)) {
+      discardTaken(channel, taken);
+      dropped++;
+    }
+    if (words[JOINABLE] && dropped > 0) {
+      unfinished = Math.max(0, words[UNFINISHED]! - dropped);
+      Atomics.store(words, UNFINISHED, unfinished);
+    }
+  }
   Atomics.add(words, GET_SEQ, 1);
   Atomics.add(words, FREE_SEQ, 1);
   unlock(channel);
   Atomics.notify(words, GET_SEQ);
   Atomics.notify(words, FREE_SEQ);
+  if (unfinished === 0) Atomics.notify(words, UNFINISHED);
 }
 
 /**
@@ -320,4 +362,4 @@ function giveBackSegment(channel: Channel, segment: number): void {
   else releaseBlock(channel.arena, segment);
 }
 
-export { CLOSED, FREE_SEQ, GET_SEQ, GETTERS, ITEMS, MAXSIZE, PUTTERS, UNFINISHED };
+export { CLOSED, CLOSED_BY_CLOSE, FREE_SEQ, GET_SEQ, GETTERS, ITEMS, MAXSIZE, OPEN, PUTTERS, SHUT_DOWN, UNFINISHED };

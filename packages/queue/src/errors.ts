@@ -37,4 +37,18 @@ export class QueueClosedError extends ValueError {
   }
 }
 
-for (const cls of [QueueEmptyError, QueueFullError, QueueClosedError]) registerErrorClass(cls);
+/**
+ * A put on a queue that was shut down, or a get on one with nothing left
+ * (Python 3.13's `queue.ShutDown`): see `Queue.shutdown()`.
+ */
+export class ShutDown extends MultiprocError {
+  constructor(message = "The queue was shut down", options?: ErrorOptions) {
+    super(message, "ERR_MULTIPROC_QUEUE_SHUT_DOWN", options);
+  }
+
+  override get name(): string {
+    return "ShutDown";
+  }
+}
+
+for (const cls of [QueueEmptyError, QueueFullError, QueueClosedError, ShutDown]) registerErrorClass(cls);

@@ -4,7 +4,7 @@ import { JoinableQueue } from "./joinable-queue.js";
 import { Queue } from "./queue.js";
 import { SimpleQueue } from "./simple-queue.js";
 
-export { QueueClosedError, QueueEmptyError, QueueFullError } from "./errors.js";
+export { QueueClosedError, QueueEmptyError, QueueFullError, ShutDown } from "./errors.js";
 export { JoinableQueue, Queue, SimpleQueue };
 export type { QueueOptions } from "./queue.js";
 export { ValueError, type WaitOptions } from "@multiproc/core";

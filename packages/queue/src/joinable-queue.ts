@@ -1,6 +1,6 @@
 import { KIND, ValueError, waitAsync, waitSync, type Attempt, type WaitOptions } from "@multiproc/core";
 import { lock, unlock, UNFINISHED } from "./channel.js";
-import { Queue, type QueueOptions } from "./queue.js";
+import { describeQueue, Queue, type QueueOptions } from "./queue.js";
 
 /**
  * A Queue that also counts unfinished work, as Python's `JoinableQueue`:
@@ -41,11 +41,16 @@ export class JoinableQueue<T = unknown> extends Queue<T> {
   }
 
   /** Resolves true once every item put has been marked done, false when `timeout` passed first. */
-  join(options?: WaitOptions): Promise<boolean> {
+  join(options?: WaitOptions | number): Promise<boolean> {
     return waitAsync(this.channel.words, UNFINISHED, this.#idle, options);
   }
 
-  joinSync(options?: WaitOptions): boolean {
+  joinSync(options?: WaitOptions | number): boolean {
     return waitSync(this.channel.words, UNFINISHED, this.#idle, options);
+  }
+
+  /** `<JoinableQueue at 0x1f40 size=2 unfinished=3>`. */
+  override toString(): string {
+    return describeQueue("JoinableQueue", this.channel, `${this.maxsize > 0 ? ` maxsize=${this.maxsize}` : ""} unfinished=${Atomics.load(this.channel.words, UNFINISHED)}`);
   }
 }

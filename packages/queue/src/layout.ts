@@ -12,7 +12,7 @@ import { KIND } from "@multiproc/core";
  *  3 FREE_SEQ    bumped by every get and by close(); putters of a full queue sleep on it
  *  4 GETTERS     getters registered to sleep (a put notifies only if > 0)
  *  5 PUTTERS     putters registered to sleep
- *  6 CLOSED      1 after close(): no more puts, anywhere
+ *  6 CLOSED      OPEN; CLOSED_BY_CLOSE after close(), SHUT_DOWN after shutdown(): no more puts, anywhere
  *  7 MAXSIZE     > 0: the most items the queue holds; <= 0: unbounded
  *  8 UNFINISHED  JoinableQueue: items put and not yet marked done; join() sleeps on it
  *  9 HEAD_SEG    segment the next get reads from (block offset)
@@ -38,6 +38,10 @@ export const FREE_SEQ = 3;
 export const GETTERS = 4;
 export const PUTTERS = 5;
 export const CLOSED = 6;
+/** Values of CLOSED: the two ends differ only in the error a put or a drained get reports. */
+export const OPEN = 0;
+export const CLOSED_BY_CLOSE = 1;
+export const SHUT_DOWN = 2;
 export const MAXSIZE = 7;
 export const UNFINISHED = 8;
 export const HEAD_SEG = 9;

@@ -1,4 +1,4 @@
-import { checkWaitOptions, waitAsync, waitSync, type Attempt, type WaitOptions } from "@multiproc/core";
+import { checkWaitOptions, timeoutOf, waitAsync, waitSync, type Attempt, type WaitOptions } from "@multiproc/core";
 import {
   abandon,
   append,
@@ -12,6 +12,8 @@ import {
   lock,
   own,
   PUTTERS,
+  REFUSED,
+  SHUT_DOWN,
   take,
   takenValue,
   unlock,
@@ -21,7 +23,7 @@ import {
   type Channel,
   type Outgoing,
 } from "./channel.js";
-import { QueueClosedError, QueueEmptyError, QueueFullError } from "./errors.js";
+import { QueueClosedError, QueueEmptyError, QueueFullError, ShutDown } from "./errors.js";
 
 /**
  * The behaviour every queue class shares, once: put and get in their async,
@@ -45,8 +47,9 @@ function tryAppend(channel: Channel, item: Outgoing): number {
   const { words } = channel;
   lock(channel);
   if (words[CLOSED]) {
+    const state = words[CLOSED]!;
     unlock(channel);
-    throw new QueueClosedError("Cannot put on a closed queue");
+    throw putRefused(state);
   }
   if (isFull(words)) {
     unlock(channel);
@@ -73,8 +76,18 @@ export function tryGet(channel: Channel): unknown {
     wakePutter(channel, putters);
     return takenValue(channel, taken);
   }
-  if (closed) throw new QueueClosedError("The queue is closed and empty");
+  if (closed) throw drained(closed);
   return NOTHING;
+}
+
+/** The error of a put on a queue that was closed or shut down. */
+function putRefused(state: number): Error {
+  return state === SHUT_DOWN ? new ShutDown("Cannot put on a queue that was shut down") : new QueueClosedError("Cannot put on a closed queue");
+}
+
+/** The error of a get that finds nothing left in a queue that was closed or shut down. */
+function drained(state: number): Error {
+  return state === SHUT_DOWN ? new ShutDown("The queue was shut down and nothing is left") : new QueueClosedError("The queue is closed and empty");
 }
 
 /** A waiter's registration: counted in GETTERS or PUTTERS only while it may sleep. */
@@ -125,8 +138,9 @@ function putAttempt(channel: Channel, item: Outgoing, waiter: Waiter): Attempt {
     lock(channel);
     waiter.reset();
     if (words[CLOSED]) {
+      const state = words[CLOSED]!;
       unlock(channel);
-      throw new QueueClosedError("Cannot put on a queue closed while waiting");
+      throw putRefused(state);
     }
     if (!isFull(words)) {
       append(channel, item);
@@ -141,12 +155,27 @@ function putAttempt(channel: Channel, item: Outgoing, waiter: Waiter): Attempt {
   };
 }
 
-function getAttempt(channel: Channel, waiter: Waiter, out: { value?: unknown }): Attempt {
+/**
+ * Which items a get takes: with `accept`, only an item whose codec tag it
+ * accepts; any other leaves the queue as it was and the get throws `refuse(tag)`.
+ */
+export interface GetFilter {
+  accept(tag: number): boolean;
+  refuse(tag: number): Error;
+}
+
+function getAttempt(channel: Channel, waiter: Waiter, out: { value?: unknown }, filter?: GetFilter): Attempt {
   const { words } = channel;
+  let tag = -1;
+  const accept = filter && ((seen: number) => filter.accept((tag = seen)));
   return (beforeSleep) => {
     lock(channel);
     waiter.reset();
-    const taken = take(channel);
+    const taken = accept ? take(channel, accept) : take(channel);
+    if (taken === REFUSED) {
+      unlock(channel);
+      throw filter!.refuse(tag);
+    }
     if (taken) {
       const putters = words[PUTTERS]!;
       unlock(channel);
@@ -155,8 +184,9 @@ function getAttempt(channel: Channel, waiter: Waiter, out: { value?: unknown }):
       return true;
     }
     if (words[CLOSED]) {
+      const state = words[CLOSED]!;
       unlock(channel);
-      throw new QueueClosedError("The queue is closed and empty");
+      throw drained(state);
     }
     const seq = waiter.sleepOn(beforeSleep);
     unlock(channel);
@@ -167,7 +197,7 @@ function getAttempt(channel: Channel, waiter: Waiter, out: { value?: unknown }):
 const hasItems = (words: Int32Array) => Atomics.load(words, ITEMS) > 0;
 const hasRoom = (words: Int32Array) => !isFull(words);
 
-export async function putItem(channel: Channel, item: unknown, options: WaitOptions | undefined): Promise<void> {
+export async function putItem(channel: Channel, item: unknown, options: WaitOptions | number | undefined): Promise<void> {
   if (options !== undefined) checkWaitOptions(options);
   let outgoing = encodeItem(channel, item);
   let done = false;
@@ -183,10 +213,10 @@ export async function putItem(channel: Channel, item: unknown, options: WaitOpti
     waiter?.leave(hasRoom);
     if (!done) abandon(channel, outgoing);
   }
-  if (!done) throw new QueueFullError(`The queue stayed full for ${options?.timeout} ms`);
+  if (!done) throw new QueueFullError(`The queue stayed full for ${timeoutOf(options)} ms`);
 }
 
-export function putItemSync(channel: Channel, item: unknown, options: WaitOptions | undefined): void {
+export function putItemSync(channel: Channel, item: unknown, options: WaitOptions | number | undefined): void {
   if (options !== undefined) checkWaitOptions(options);
   const outgoing = encodeItem(channel, item);
   let done = false;
@@ -201,7 +231,7 @@ export function putItemSync(channel: Channel, item: unknown, options: WaitOption
     waiter?.leave(hasRoom);
     if (!done) abandon(channel, outgoing);
   }
-  if (!done) throw new QueueFullError(`The queue stayed full for ${options?.timeout} ms`);
+  if (!done) throw new QueueFullError(`The queue stayed full for ${timeoutOf(options)} ms`);
 }
 
 export function putItemNowait(channel: Channel, item: unknown): void {
@@ -240,35 +270,39 @@ export function putAllNowait(channel: Channel, items: readonly unknown[]): void 
   }
 }
 
-export async function getItem<T>(channel: Channel, options: WaitOptions | undefined): Promise<T> {
+export async function getItem<T>(channel: Channel, options: WaitOptions | number | undefined, filter?: GetFilter): Promise<T> {
   if (options !== undefined) checkWaitOptions(options);
-  const now = tryGet(channel);
-  if (now !== NOTHING) return now as T;
+  if (!filter) {
+    const now = tryGet(channel);
+    if (now !== NOTHING) return now as T;
+  }
   const out: { value?: unknown } = {};
   const waiter = new Waiter(channel, GETTERS, GET_SEQ);
   let done: boolean;
   try {
-    done = await waitAsync(channel.words, GET_SEQ, getAttempt(channel, waiter, out), options);
+    done = await waitAsync(channel.words, GET_SEQ, getAttempt(channel, waiter, out, filter), options);
   } finally {
     waiter.leave(hasItems);
   }
-  if (!done) throw new QueueEmptyError(`The queue stayed empty for ${options?.timeout} ms`);
+  if (!done) throw new QueueEmptyError(`The queue stayed empty for ${timeoutOf(options)} ms`);
   return out.value as T;
 }
 
-export function getItemSync<T>(channel: Channel, options: WaitOptions | undefined): T {
+export function getItemSync<T>(channel: Channel, options: WaitOptions | number | undefined, filter?: GetFilter): T {
   if (options !== undefined) checkWaitOptions(options);
-  const now = tryGet(channel);
-  if (now !== NOTHING) return now as T;
+  if (!filter) {
+    const now = tryGet(channel);
+    if (now !== NOTHING) return now as T;
+  }
   const out: { value?: unknown } = {};
   const waiter = new Waiter(channel, GETTERS, GET_SEQ);
   let done: boolean;
   try {
-    done = waitSync(channel.words, GET_SEQ, getAttempt(channel, waiter, out), options);
+    done = waitSync(channel.words, GET_SEQ, getAttempt(channel, waiter, out, filter), options);
   } finally {
     waiter.leave(hasItems);
   }
-  if (!done) throw new QueueEmptyError(`The queue stayed empty for ${options?.timeout} ms`);
+  if (!done) throw new QueueEmptyError(`The queue stayed empty for ${timeoutOf(options)} ms`);
   return out.value as T;
 }
 
@@ -299,7 +333,7 @@ function readableAttempt(channel: Channel, waiter: Waiter): Attempt {
   };
 }
 
-export async function waitReadable(channel: Channel, options: WaitOptions | undefined): Promise<boolean> {
+export async function waitReadable(channel: Channel, options: WaitOptions | number | undefined): Promise<boolean> {
   const waiter = new Waiter(channel, GETTERS, GET_SEQ);
   try {
     return await waitAsync(channel.words, GET_SEQ, readableAttempt(channel, waiter), options);
@@ -308,7 +342,7 @@ export async function waitReadable(channel: Channel, options: WaitOptions | unde
   }
 }
 
-export function waitReadableSync(channel: Channel, options: WaitOptions | undefined): boolean {
+export function waitReadableSync(channel: Channel, options: WaitOptions | number | undefined): boolean {
   const waiter = new Waiter(channel, GETTERS, GET_SEQ);
   try {
     return waitSync(channel.words, GET_SEQ, readableAttempt(channel, waiter), options);

@@ -1,8 +1,9 @@
+import { inspect } from "node:util";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { deserializeError, SHAREABLE, ValueError } from "@multiproc/core";
 import { Lock } from "@multiproc/lock";
-import { JoinableQueue, Queue, QueueClosedError, QueueEmptyError, QueueFullError, SimpleQueue } from "@multiproc/queue";
+import { JoinableQueue, Queue, QueueClosedError, QueueEmptyError, QueueFullError, ShutDown, SimpleQueue } from "@multiproc/queue";
 import { collectGarbage, Counter, runFixture } from "@multiproc/test-utils";
 
 const WORKER = new URL("./__fixtures__/worker.mjs", import.meta.url);
@@ -232,6 +233,91 @@ describe("Queue", () => {
       await producing;
       expect(items).toEqual(Array.from({ length: 100 }, (_, i) => i));
     });
+  });
+
+  describe("shutdown()", () => {
+    it("refuses puts with ShutDown, lets gets drain, then ShutDown; blocked getters and putters wake with ShutDown", async () => {
+      const empty = new Queue<number>();
+      const full = new Queue<number>({ maxsize: 1 });
+      full.putNowait(7);
+      const ready = new Int32Array(new SharedArrayBuffer(4));
+      const waiting = [
+        inWorker("getOne", { queue: empty, mode: "sync", ready }),
+        inWorker("getOne", { queue: empty, mode: "async", ready }),
+        inWorker("putOne", { queue: full, item: 8, mode: "sync", ready }),
+        inWorker("putOne", { queue: full, item: 9, mode: "async", ready }),
+      ];
+      await until(ready, 4);
+      expect(empty.isShutdown).toBe(false);
+      empty.shutdown();
+      full.shutdown({ immediate: false });
+      expect(await Promise.all(waiting)).toEqual([{ error: "ShutDown" }, { error: "ShutDown" }, { error: "ShutDown" }, { error: "ShutDown" }]);
+      expect([empty.isShutdown, full.isShutdown]).toEqual([true, true]);
+      expect(() => full.putNowait(1)).toThrow(ShutDown);
+      await expect(full.put(1)).rejects.toThrow(ShutDown);
+      expect(full.getNowait()).toBe(7); // what was there is still delivered
+      expect(() => full.getNowait()).toThrow(ShutDown);
+      await expect(full.get()).rejects.toThrow("The queue was shut down and nothing is left");
+      expect(String(full)).toMatch(/^<Queue at 0x[0-9a-f]+ size=0 maxsize=1 shut down>$/);
+      full.close(); // a closed queue that was shut down stays shut down
+      expect(() => full.getSync()).toThrow(ShutDown);
+    });
+
+    it("immediate: drops the items (releasing the shareables in them), and getters get ShutDown at once", async () => {
+      const queue = new Queue<unknown>();
+      const counter = new Counter();
+      const block = counter[SHAREABLE]();
+      queue.putNowait({ counter });
+      queue.putNowait(new Uint8Array(100_000));
+      expect(block.arena.refcount(block.offset)).toBe(2);
+      queue.shutdown({ immediate: true });
+      expect(block.arena.refcount(block.offset)).toBe(1);
+      expect(queue.qsize()).toBe(0);
+      expect(() => queue.getNowait()).toThrow(ShutDown);
+      const items: unknown[] = [];
+      for await (const item of queue) items.push(item);
+      expect(items).toEqual([]);
+    });
+
+    it("immediate on a JoinableQueue counts the dropped items as done, so join() returns in every thread", async () => {
+      const queue = new JoinableQueue<number>();
+      for (let i = 0; i < 5; i++) queue.putNowait(i);
+      queue.getNowait(); // taken, not yet done
+      const ready = new Int32Array(new SharedArrayBuffer(4));
+      const joiners = ["sync", "async"].map((mode) => inWorker("joinOne", { queue, mode, ready }));
+      await until(ready, 2);
+      queue.shutdown({ immediate: true });
+      expect(await queue.join({ timeout: 0 })).toBe(false); // the taken one is still unfinished
+      queue.taskDone();
+      expect(await Promise.all(joiners)).toEqual([{ joined: true }, { joined: true }]);
+      expect(queue.joinSync({ timeout: 0 })).toBe(true);
+      expect(String(queue)).toMatch(/^<JoinableQueue at 0x[0-9a-f]+ size=0 unfinished=0 shut down>$/);
+    });
+
+    it("checks its options", () => {
+      const queue = new Queue();
+      expect(() => queue.shutdown(5 as never)).toThrow(TypeError);
+      expect(() => queue.shutdown({ immediate: "yes" as never })).toThrow("Expected `immediate` to be a boolean, got \"yes\"");
+      expect(queue.isShutdown).toBe(false);
+    });
+  });
+
+  it("describes itself with its address (the same in every thread), size, maxsize and state", () => {
+    const queue = new Queue<number>();
+    queue.putNowait(1);
+    expect(String(queue)).toMatch(/^<Queue at 0x[0-9a-f]+ size=1>$/);
+    queue.close();
+    expect(inspect(queue)).toMatch(/^<Queue at 0x[0-9a-f]+ size=1 closed>$/);
+    expect(String(new SimpleQueue())).toMatch(/^<SimpleQueue at 0x[0-9a-f]+ size=0>$/);
+  });
+
+  it("takes a number as the timeout of get and put, and a negative one as 0", async () => {
+    const queue = new Queue<number>({ maxsize: 1 });
+    await expect(queue.get(-1)).rejects.toThrow(QueueEmptyError);
+    expect(() => queue.getSync(10)).toThrow(QueueEmptyError);
+    queue.putSync(1, -1);
+    await expect(queue.put(2, 10)).rejects.toThrow(QueueFullError);
+    expect(() => queue.putSync(2, { timeout: -5 })).toThrow(QueueFullError);
   });
 
   it("frees what items left in a collected queue hold", async () => {

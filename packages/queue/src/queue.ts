@@ -1,8 +1,8 @@
 import { claimBlock, describe, KIND, SHAREABLE, ValueError, type Block, type Shareable, type WaitOptions } from "@multiproc/core";
-import { closeChannel, initChannel, ITEMS, isFull, MAXSIZE, openChannel, type Channel } from "./channel.js";
-import { QueueClosedError } from "./errors.js";
+import { CLOSED, CLOSED_BY_CLOSE, closeChannel, initChannel, ITEMS, isFull, MAXSIZE, openChannel, SHUT_DOWN, shutdownChannel, type Channel } from "./channel.js";
+import { QueueClosedError, ShutDown } from "./errors.js";
 import { HEADER_WORDS } from "./layout.js";
-import { getItem, getItemNowait, getItemSync, NOTHING, putAllNowait, putItem, putItemNowait, putItemSync, tryGet, waitReadable, waitReadableSync } from "./operations.js";
+import { getItem, getItemNowait, getItemSync, NOTHING, type GetFilter, putAllNowait, putItem, putItemNowait, putItemSync, tryGet, waitReadable, waitReadableSync } from "./operations.js";
 
 /**
  * Hooks for @multiproc/pipe (Symbol.for, so any copy of this package
@@ -14,6 +14,9 @@ export const WAIT_READABLE_SYNC = Symbol.for("multiproc.queue.waitReadableSync")
 export const TRY_GET = Symbol.for("multiproc.queue.tryGet");
 /** @internal putNowait of several items with one wake-up (`Symbol.for`: every copy of this package answers it). */
 export const PUT_ALL = Symbol.for("multiproc.queue.putAll");
+/** Hooks for @multiproc/pipe's recvBytes: a get that takes the next item only if a filter accepts its codec tag. */
+export const GET_IF = Symbol.for("multiproc.queue.getIf");
+export const GET_IF_SYNC = Symbol.for("multiproc.queue.getIfSync");
 
 export interface QueueOptions {
   /** The most items the queue holds; `put` waits while it is full. 0 or less (the default): unbounded. */
@@ -57,12 +60,12 @@ export class Queue<T = unknown> implements Shareable, AsyncIterable<T> {
   }
 
   /** Appends `item`, waiting while the queue is full; rejects with QueueFullError after `timeout`, QueueClosedError once closed. */
-  put(item: T, options?: WaitOptions): Promise<void> {
+  put(item: T, options?: WaitOptions | number): Promise<void> {
     return putItem(this.#channel, item, options);
   }
 
   /** `put()` that blocks this thread while the queue is full. */
-  putSync(item: T, options?: WaitOptions): void {
+  putSync(item: T, options?: WaitOptions | number): void {
     putItemSync(this.#channel, item, options);
   }
 
@@ -72,11 +75,11 @@ export class Queue<T = unknown> implements Shareable, AsyncIterable<T> {
   }
 
   /** The oldest item, waiting while the queue is empty; QueueEmptyError after `timeout`, QueueClosedError when closed and drained. */
-  get(options?: WaitOptions): Promise<T> {
+  get(options?: WaitOptions | number): Promise<T> {
     return getItem<T>(this.#channel, options);
   }
 
-  getSync(options?: WaitOptions): T {
+  getSync(options?: WaitOptions | number): T {
     return getItemSync<T>(this.#channel, options);
   }
 
@@ -107,13 +110,33 @@ export class Queue<T = unknown> implements Shareable, AsyncIterable<T> {
     closeChannel(this.#channel);
   }
 
-  /** Yields items until the queue is closed and drained. */
+  /**
+   * Python 3.13's `shutdown()`: no more puts (they throw ShutDown), in any
+   * thread; gets drain what is left, then throw ShutDown. With
+   * `immediate: true` nothing is left: the items are dropped, every waiter
+   * wakes with ShutDown, and a JoinableQueue counts the dropped items as
+   * done, so `join()` returns once the items taken before are done.
+   */
+  shutdown(options: { immediate?: boolean | undefined } = {}): void {
+    if (typeof options !== "object" || options === null) throw new TypeError(`Expected shutdown options like { immediate }, got ${describe(options)}`);
+    if (options.immediate !== undefined && typeof options.immediate !== "boolean") {
+      throw new TypeError(`Expected \`immediate\` to be a boolean, got ${describe(options.immediate)}`);
+    }
+    shutdownChannel(this.#channel, options.immediate ?? false);
+  }
+
+  /** Whether `shutdown()` was called (Python's `is_shutdown`). */
+  get isShutdown(): boolean {
+    return Atomics.load(this.#channel.words, CLOSED) === SHUT_DOWN;
+  }
+
+  /** Yields items until the queue is closed (or shut down) and drained. */
   async *[Symbol.asyncIterator](): AsyncIterator<T> {
     for (;;) {
       try {
         yield await this.get();
       } catch (error) {
-        if (error instanceof QueueClosedError) return;
+        if (error instanceof QueueClosedError || error instanceof ShutDown) return;
         throw error;
       }
     }
@@ -124,12 +147,12 @@ export class Queue<T = unknown> implements Shareable, AsyncIterable<T> {
   }
 
   /** @internal For @multiproc/pipe's poll(): true once an item is there or the queue is closed, false after `timeout`. */
-  [WAIT_READABLE](options?: WaitOptions): Promise<boolean> {
+  [WAIT_READABLE](options?: WaitOptions | number): Promise<boolean> {
     return waitReadable(this.#channel, options);
   }
 
   /** @internal */
-  [WAIT_READABLE_SYNC](options?: WaitOptions): boolean {
+  [WAIT_READABLE_SYNC](options?: WaitOptions | number): boolean {
     return waitReadableSync(this.#channel, options);
   }
 
@@ -143,12 +166,34 @@ export class Queue<T = unknown> implements Shareable, AsyncIterable<T> {
     putAllNowait(this.#channel, items);
   }
 
+  /** @internal The next item if `filter` accepts its codec tag; otherwise throws `filter.refuse(tag)` and leaves it. */
+  [GET_IF](filter: GetFilter, options?: WaitOptions | number): Promise<T> {
+    return getItem<T>(this.#channel, options, filter);
+  }
+
+  /** @internal */
+  [GET_IF_SYNC](filter: GetFilter, options?: WaitOptions | number): T {
+    return getItemSync<T>(this.#channel, options, filter);
+  }
+
   /** For JoinableQueue: its channel, which it shares with this class. */
   protected get channel(): Channel {
     return this.#channel;
   }
 
-  [Symbol.for("nodejs.util.inspect.custom")](): string {
-    return `${this.constructor.name} { size: ${this.qsize()}, maxsize: ${this.maxsize} }`;
+  /** `<Queue at 0x1f40 size=2 maxsize=10>`, plus `closed` or `shut down`; the address is the same in every thread. */
+  toString(): string {
+    return describeQueue(this.constructor.name, this.#channel, this.maxsize > 0 ? ` maxsize=${this.maxsize}` : "");
   }
+
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return this.toString();
+  }
+}
+
+/** The description every queue class gives of itself. */
+export function describeQueue(name: string, channel: Channel, extra: string): string {
+  const state = Atomics.load(channel.words, CLOSED);
+  const end = state === SHUT_DOWN ? " shut down" : state === CLOSED_BY_CLOSE ? " closed" : "";
+  return `<${name} at 0x${channel.block.offset.toString(16)} size=${Atomics.load(channel.words, ITEMS)}${extra}${end}>`;
 }

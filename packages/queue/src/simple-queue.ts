@@ -1,7 +1,7 @@
 import { KIND, SHAREABLE, type Block, type Shareable, type WaitOptions } from "@multiproc/core";
 import { closeChannel, ITEMS, type Channel } from "./channel.js";
 import { getItem, getItemSync, putItem } from "./operations.js";
-import { openQueue } from "./queue.js";
+import { describeQueue, openQueue } from "./queue.js";
 
 /**
  * An unbounded FIFO queue with only the essentials, as Python's
@@ -25,11 +25,11 @@ export class SimpleQueue<T = unknown> implements Shareable {
     return putItem(this.#channel, item, undefined);
   }
 
-  get(options?: WaitOptions): Promise<T> {
+  get(options?: WaitOptions | number): Promise<T> {
     return getItem<T>(this.#channel, options);
   }
 
-  getSync(options?: WaitOptions): T {
+  getSync(options?: WaitOptions | number): T {
     return getItemSync<T>(this.#channel, options);
   }
 
@@ -43,5 +43,13 @@ export class SimpleQueue<T = unknown> implements Shareable {
 
   [SHAREABLE](): Block {
     return this.#channel.block;
+  }
+
+  toString(): string {
+    return describeQueue("SimpleQueue", this.#channel, "");
+  }
+
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return this.toString();
   }
 }

@@ -30,6 +30,8 @@ describe("Semaphore", () => {
     const sem = new Semaphore(0);
     await expect(sem.acquire({ timeout: 30 })).resolves.toBe(false);
     expect(sem.acquireSync({ timeout: 30 })).toBe(false);
+    expect(sem.acquireSync(-1)).toBe(false);
+    await expect(sem.acquire(10)).resolves.toBe(false);
     const controller = new AbortController();
     const waiting = sem.acquire({ signal: controller.signal });
     setImmediate(() => controller.abort(new Error("no more")));

@@ -48,13 +48,13 @@ export class Semaphore implements Shareable {
   }
 
   /** Takes one unit, waiting while the count is 0. Resolves false when `timeout` passed first. */
-  async acquire(options?: WaitOptions): Promise<boolean> {
+  async acquire(options?: WaitOptions | number): Promise<boolean> {
     if (options !== undefined) checkWaitOptions(options);
     if (this.tryAcquire()) return true;
     return waitAsync(this.words, VALUE, this.#attempt, options);
   }
 
-  acquireSync(options?: WaitOptions): boolean {
+  acquireSync(options?: WaitOptions | number): boolean {
     if (options !== undefined) checkWaitOptions(options);
     if (this.tryAcquire()) return true;
     return waitSync(this.words, VALUE, this.#attempt, options);

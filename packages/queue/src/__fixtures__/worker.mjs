@@ -57,6 +57,12 @@ const scenarios = {
     lock.release();
     await reply.put("answer through a queue that came through a queue");
   },
+  // Waits in JoinableQueue.join (sync or async); reports whether it returned true.
+  joinOne: async ({ queue, mode, ready }) => {
+    Atomics.add(ready, 0, 1);
+    Atomics.notify(ready, 0);
+    return { joined: mode === "async" ? await queue.join() : queue.joinSync() };
+  },
   // JoinableQueue consumer: marks every item done.
   work: async ({ queue, count }) => {
     for (let i = 0; i < count; i++) {
