@@ -167,6 +167,16 @@ export class Barrier implements Shareable {
     return this.#block;
   }
 
+  /** `<Barrier at 0x1b00 waiters=1/3>` or `broken`, as Python's repr; the address is the same in every thread. */
+  toString(): string {
+    const at = `0x${this.#block.offset.toString(16)}`;
+    return this.broken ? `<Barrier at ${at} broken>` : `<Barrier at ${at} waiters=${this.nWaiting}/${this.parties}>`;
+  }
+
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return this.toString();
+  }
+
   #options(options: WaitOptions | number | undefined): { deadline: number; signal: AbortSignal | undefined } {
     if (options !== undefined && (typeof options !== "object" || options === null)) checkWaitOptions(options);
     const given = toWaitOptions(options);

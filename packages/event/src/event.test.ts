@@ -1,3 +1,4 @@
+import { inspect } from "node:util";
 import { describe, expect, it } from "vitest";
 import { deserializeError, ValueError } from "@multiproc/core";
 import { Barrier, BrokenBarrierError, Event } from "@multiproc/event";
@@ -162,3 +163,24 @@ describe("Barrier", () => {
     await expect(waiter).rejects.toThrow(BrokenBarrierError);
   });
 });
+
+describe("descriptions", () => {
+  it("Event: address (the same in every thread) and set or unset", () => {
+    const event = new Event();
+    expect(String(event)).toMatch(/^<Event at 0x[0-9a-f]+ unset>$/);
+    event.set();
+    expect(inspect(event)).toMatch(/^<Event at 0x[0-9a-f]+ set>$/);
+  });
+
+  it("Barrier: waiters out of parties, or broken", async () => {
+    const barrier = new Barrier(3);
+    expect(String(barrier)).toMatch(/^<Barrier at 0x[0-9a-f]+ waiters=0\/3>$/);
+    const waiter = inWorker("waitBarrier", { barrier, mode: "async" });
+    await untilWaiting(barrier, 1);
+    expect(inspect(barrier)).toMatch(/ waiters=1\/3>$/);
+    barrier.abort();
+    await expect(waiter).rejects.toThrow(BrokenBarrierError);
+    expect(String(barrier)).toMatch(/^<Barrier at 0x[0-9a-f]+ broken>$/);
+  });
+});
+

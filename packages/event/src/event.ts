@@ -65,7 +65,12 @@ export class Event implements Shareable {
     return this.#block;
   }
 
+  /** `<Event at 0x1a40 set>` or `unset`; the address is the same in every thread. */
+  toString(): string {
+    return `<Event at 0x${this.#block.offset.toString(16)} ${this.isSet() ? "set" : "unset"}>`;
+  }
+
   [Symbol.for("nodejs.util.inspect.custom")](): string {
-    return `Event { set: ${this.isSet()} }`;
+    return this.toString();
   }
 }

@@ -69,8 +69,11 @@ export abstract class BaseLock implements Shareable {
     return this.word.block;
   }
 
+  /** `<Lock(owner=None)>`, `<Lock(owner=Process-2)>`, `<RLock(MainProcess, 2)>`: as Python's reprs. */
+  abstract toString(): string;
+
   [Symbol.for("nodejs.util.inspect.custom")](): string {
-    return `${this.word.kind} { locked: ${this.locked()} }`;
+    return this.toString();
   }
 
   /** What a Condition needs of its lock. */

@@ -20,7 +20,7 @@ import {
 } from "@multiproc/core";
 import { CONDITION_HOOKS, type ConditionHooks } from "./hooks.js";
 import { grant, leave, register, waitStep } from "./condition-word.js";
-import { CONDITION_WORDS, LOCK_KIND, LOCK_REF, SEQ } from "./layout.js";
+import { CONDITION_WORDS, LOCK_KIND, LOCK_REF, SEQ, TOKENS, WAITERS } from "./layout.js";
 import { Lock } from "./lock.js";
 import { RLock } from "./rlock.js";
 
@@ -168,6 +168,15 @@ export class Condition implements Shareable {
 
   [SHAREABLE](): Block {
     return this.#block;
+  }
+
+  /** `<Condition(<Lock(owner=None)>, 0)>`: its lock and how many threads wait, as Python's repr. */
+  toString(): string {
+    return `<Condition(${this.#lock}, ${Atomics.load(this.#words, WAITERS) + Atomics.load(this.#words, TOKENS)})>`;
+  }
+
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return this.toString();
   }
 
   /** Registers this thread as a waiter and releases the lock; returns its epoch and what restores the lock. */

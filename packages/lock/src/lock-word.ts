@@ -1,5 +1,5 @@
 import { threadId } from "node:worker_threads";
-import { currentThreadRecord, isThreadAlive, type Attempt, type Block } from "@multiproc/core";
+import { currentProcessInfo, currentThreadRecord, isThreadAlive, threadName, type Attempt, type Block } from "@multiproc/core";
 import { CONTENDED, COUNT, LOCK_WORDS, LOCKED, OWNER_RECORD, OWNER_TID, STATE, UNLOCKED } from "./layout.js";
 
 /** This thread as stored in OWNER_TID (threadId 0, the main thread, must not read as "none"). */
@@ -77,6 +77,20 @@ export function isLocked(lock: LockWord): boolean {
  */
 export function ownedByThisThread(lock: LockWord): boolean {
   return lock.words[OWNER_TID] === SELF;
+}
+
+/**
+ * Who holds the lock, as Python's reprs name it: "None" when free, this
+ * thread's process name when it is the owner, the owner's name when its
+ * record says it, else "SomeOtherProcess".
+ */
+export function ownerName(lock: LockWord): string {
+  const { words, block } = lock;
+  if (Atomics.load(words, STATE) === UNLOCKED) return "None";
+  const owner = Atomics.load(words, OWNER_TID);
+  if (owner === SELF) return currentProcessInfo().name;
+  if (owner === 0) return "SomeOtherProcess";
+  return threadName(block.arena, Atomics.load(words, OWNER_RECORD) >>> 0, owner - 1) ?? "SomeOtherProcess";
 }
 
 /**

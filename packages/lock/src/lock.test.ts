@@ -1,3 +1,4 @@
+import { inspect } from "node:util";
 import { describe, expect, it } from "vitest";
 import { deserializeError, SHAREABLE, ValueError } from "@multiproc/core";
 import { Condition, Lock, RLock } from "@multiproc/lock";
@@ -297,3 +298,40 @@ describe("Condition", () => {
     cond.release();
   });
 });
+
+describe("descriptions", () => {
+  it("name the owner as Python's reprs do: None, this process, or the holder's process name", async () => {
+    for (const lock of [new Lock(), new RLock()]) {
+      const kind = lock instanceof RLock ? "RLock" : "Lock";
+      const show = (owner: string, count: number) => (kind === "Lock" ? `<Lock(owner=${owner})>` : `<RLock(${owner}, ${count})>`);
+      expect(String(lock)).toBe(show("None", 0));
+      lock.acquireSync();
+      expect(inspect(lock)).toBe(show("MainProcess", 1));
+      lock.release();
+      const flag = new Int32Array(new SharedArrayBuffer(4));
+      const go = new Int32Array(new SharedArrayBuffer(4));
+      const holding = scenario("holdUntil", { lock, flag, go });
+      while (Atomics.load(flag, 0) === 0) await Atomics.waitAsync(flag, 0, 0, 1000).value;
+      expect(String(lock)).toBe(show("fixture", 2));
+      Atomics.store(go, 0, 1);
+      Atomics.notify(go, 0);
+      await holding;
+      expect(String(lock)).toBe(show("None", 0));
+    }
+  });
+
+  it("a Condition shows its lock and how many wait", async () => {
+    const cond = new Condition(new Lock());
+    expect(String(cond)).toBe("<Condition(<Lock(owner=None)>, 0)>");
+    const woken = new Int32Array(new SharedArrayBuffer(4));
+    const ready = new Int32Array(new SharedArrayBuffer(4));
+    const waiting = scenario("waitNotified", { cond, woken, ready });
+    while (Atomics.load(ready, 0) === 0) await Atomics.waitAsync(ready, 0, 0, 1000).value;
+    await cond.acquire(); // the waiter released it inside wait()
+    expect(inspect(cond)).toBe("<Condition(<Lock(owner=MainProcess)>, 1)>");
+    cond.notify();
+    cond.release();
+    expect(await waiting).toBe(true);
+  });
+});
+

@@ -1,7 +1,7 @@
 import { KIND, ValueError } from "@multiproc/core";
 import { BaseLock } from "./base-lock.js";
 import { CONDITION_HOOKS, type ConditionHooks } from "./hooks.js";
-import { ownedByThisThread, unlock } from "./lock-word.js";
+import { ownedByThisThread, ownerName, unlock } from "./lock-word.js";
 
 /**
  * A mutual-exclusion lock shared by every thread it reaches, as Python's
@@ -40,5 +40,9 @@ export class Lock extends BaseLock {
 
   protected reenter(): boolean {
     return false;
+  }
+
+  toString(): string {
+    return `<Lock(owner=${ownerName(this.word)})>`;
   }
 }

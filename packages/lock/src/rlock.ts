@@ -2,7 +2,7 @@ import { KIND, ValueError } from "@multiproc/core";
 import { BaseLock } from "./base-lock.js";
 import { CONDITION_HOOKS, type ConditionHooks } from "./hooks.js";
 import { COUNT } from "./layout.js";
-import { ownedByThisThread, unlock } from "./lock-word.js";
+import { ownedByThisThread, ownerName, unlock } from "./lock-word.js";
 
 /**
  * A re-entrant lock, as Python's `multiprocessing.RLock`: owned by the thread
@@ -45,6 +45,11 @@ export class RLock extends BaseLock {
         words[COUNT] = depth;
       },
     };
+  }
+
+  toString(): string {
+    const owner = ownerName(this.word);
+    return `<RLock(${owner}, ${owner === "None" ? 0 : Atomics.load(this.word.words, COUNT)})>`;
   }
 
   /** Only the owner writes COUNT, so a plain increment is safe once ownership is confirmed. */

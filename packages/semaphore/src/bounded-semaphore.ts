@@ -16,6 +16,11 @@ import { Semaphore } from "./semaphore.js";
 export class BoundedSemaphore extends Semaphore {
   protected static override readonly kindId: number = KIND.BoundedSemaphore;
 
+  /** `<BoundedSemaphore(value=1, maxvalue=2)>`, as Python's repr. */
+  override toString(): string {
+    return `<BoundedSemaphore(value=${this.getValue()}, maxvalue=${this.words[BOUND]})>`;
+  }
+
   protected override checkRelease(value: number, n: number): void {
     const bound = this.words[BOUND]!;
     if (value + n > bound) {

@@ -1,3 +1,4 @@
+import { inspect } from "node:util";
 import { describe, expect, it } from "vitest";
 import { deserializeError, ValueError } from "@multiproc/core";
 import { BoundedSemaphore, Semaphore } from "@multiproc/semaphore";
@@ -104,3 +105,15 @@ describe("BoundedSemaphore", () => {
     expect(await inWorker("value", { sem })).toBe(1);
   });
 });
+
+describe("descriptions", () => {
+  it("read as Python's reprs", () => {
+    const sem = new Semaphore(2);
+    sem.acquireSync();
+    expect(String(sem)).toBe("<Semaphore(value=1)>");
+    const bounded = new BoundedSemaphore(3);
+    bounded.acquireSync();
+    expect(inspect(bounded)).toBe("<BoundedSemaphore(value=2, maxvalue=3)>");
+  });
+});
+

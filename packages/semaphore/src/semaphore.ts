@@ -101,8 +101,13 @@ export class Semaphore implements Shareable {
     return this.#block;
   }
 
+  /** `<Semaphore(value=1)>`, as Python's repr. */
+  toString(): string {
+    return `<Semaphore(value=${this.getValue()})>`;
+  }
+
   [Symbol.for("nodejs.util.inspect.custom")](): string {
-    return `${this.constructor.name} { value: ${this.getValue()} }`;
+    return this.toString();
   }
 
   /** Refuses a release that would break the count's limits. */

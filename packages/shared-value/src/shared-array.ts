@@ -10,6 +10,8 @@ import {
   lockOf,
   openStore,
   save,
+  show,
+  withStoreLock,
   type LockOption,
   type Store,
 } from "./store.js";
@@ -74,13 +76,50 @@ export class SharedArray<T extends Typecode = Typecode> implements Shareable, It
     return load(this.#store, this.#index(index)) as ValueOf<T>;
   }
 
-  set(index: number, value: ValueOf<T>): void {
-    save(this.#store, this.#index(index), value, `element ${index}`);
+  /**
+   * `set(index, value)` writes one element (negative counts from the end).
+   * `set(values, offset = 0)` writes `values` from `offset` on, holding the
+   * lock (Python's slice assignment `a[offset:offset + n] = values`): every
+   * value is checked first, so a bad one changes nothing; RangeError if they
+   * do not fit.
+   */
+  set(index: number, value: ValueOf<T>): void;
+  set(values: Iterable<ValueOf<T>> | ArrayLike<ValueOf<T>>, offset?: number): void;
+  set(first: number | Iterable<ValueOf<T>> | ArrayLike<ValueOf<T>>, second?: ValueOf<T> | number): void {
+    if (typeof first === "number") {
+      save(this.#store, this.#index(first), second, `element ${first}`);
+      return;
+    }
+    const values = toList(first);
+    const offset = second ?? 0;
+    if (typeof offset !== "number" || !Number.isInteger(offset) || offset < 0) throw new TypeError(`Expected \`offset\` to be a non-negative integer, got ${describe(offset)}`);
+    if (offset + values.length > this.length) {
+      throw new RangeError(`Cannot write ${values.length} elements at offset ${offset} into a SharedArray of length ${this.length}`);
+    }
+    values.forEach((value, i) => checkElement(this.#store.type, value, `values[${i}]`));
+    withStoreLock(this.#store, () => values.forEach((value, i) => save(this.#store, offset + i, value, `values[${i}]`)));
+  }
+
+  /**
+   * A plain array copy of the elements from `start` to `end` (exclusive;
+   * negative counts from the end, as in Python's `a[start:end]` and JS's
+   * slice), read holding the lock.
+   */
+  slice(start?: number, end?: number): ValueOf<T>[] {
+    const length = this.length;
+    const from = sliceIndex(start ?? 0, length, "start");
+    const to = sliceIndex(end ?? length, length, "end");
+    return withStoreLock(this.#store, () => Array.from({ length: Math.max(0, to - from) }, (_, i) => load(this.#store, from + i) as ValueOf<T>));
   }
 
   /** A plain array copy of the elements. */
   toArray(): ValueOf<T>[] {
     return Array.from({ length: this.length }, (_, i) => load(this.#store, i) as ValueOf<T>);
+  }
+
+  /** The typed array over the shared memory, without the lock (Python's `get_obj()`); the same as `raw`. */
+  getObj(): TypedArray {
+    return this.#store.data;
   }
 
   *[Symbol.iterator](): Iterator<ValueOf<T>> {
@@ -112,8 +151,14 @@ export class SharedArray<T extends Typecode = Typecode> implements Shareable, It
     return this.#store.block;
   }
 
+  /** `<SharedArray int32[3] at 0x… [1, 2, 3]>` (the first 10 elements); the address is the same in every thread. */
+  toString(): string {
+    const shown = this.toArray().slice(0, 10).map((v) => show(v as number | bigint | string));
+    return `<SharedArray ${this.typecode}[${this.length}] at 0x${this.#store.block.offset.toString(16)} [${shown.join(", ")}${this.length > 10 ? ", …" : ""}]>`;
+  }
+
   [Symbol.for("nodejs.util.inspect.custom")](): string {
-    return `SharedArray<${this.typecode}>(${this.length}) [${this.toArray().slice(0, 10).map(String).join(", ")}${this.length > 10 ? ", …" : ""}]`;
+    return this.toString();
   }
 
   #index(index: number): number {
@@ -122,4 +167,17 @@ export class SharedArray<T extends Typecode = Typecode> implements Shareable, It
     if (index < -length || index >= length) throw new RangeError(`Index ${index} is out of range for a SharedArray of length ${length}`);
     return index < 0 ? length + index : index;
   }
+}
+
+/** An iterable or array-like as an array. */
+function toList<V>(values: Iterable<V> | ArrayLike<V>): V[] {
+  if (typeof values === "string") return Array.from(values) as V[];
+  if (values !== null && typeof values === "object" && (Symbol.iterator in values || "length" in values)) return Array.from(values as ArrayLike<V>);
+  throw new TypeError(`Expected an index or an iterable of values, got ${describe(values)}`);
+}
+
+/** A slice bound: negative counts from the end; clamped to [0, length]. */
+function sliceIndex(value: unknown, length: number, what: string): number {
+  if (typeof value !== "number" || !Number.isInteger(value)) throw new TypeError(`Expected \`${what}\` to be an integer, got ${describe(value)}`);
+  return value < 0 ? Math.max(0, length + value) : Math.min(value, length);
 }

@@ -1,3 +1,4 @@
+import { inspect } from "node:util";
 import { describe, expect, it } from "vitest";
 import { deserializeError, ValueError } from "@multiproc/core";
 import { Lock, RLock } from "@multiproc/lock";
@@ -163,3 +164,97 @@ describe("SharedMemory", () => {
     expect(() => new SharedMemory(undefined as never)).toThrow(TypeError);
   });
 });
+
+describe("typecode 'c' (char)", () => {
+  it("holds one byte, read as a 1-character string, written as one, as a 1-byte Uint8Array or as 0-255", async () => {
+    const v = new SharedValue("c");
+    expect(v.value).toBe("\x00");
+    expect(v.typecode).toBe("char");
+    v.value = "x";
+    expect(v.value).toBe("x");
+    v.value = new Uint8Array([0xff]) as never;
+    expect(v.value).toBe("\xff");
+    v.value = 65 as never;
+    expect(v.value).toBe("A");
+    expect(() => (v.value = "ab")).toThrow(/1-character string/);
+    expect(() => (v.value = "€")).toThrow(TypeError);
+    expect(() => v.add("a" as never)).toThrow(/Atomic operations need an integer typecode; this one is char/);
+    const word = new SharedArray("c", "hello");
+    expect(word.toArray().join("")).toBe("hello");
+    expect(word.raw).toBeInstanceOf(Uint8Array);
+    await inWorker("fill", { array: new SharedArray("d", 10) }); // the worker fixture still loads
+    const there = await inWorker("values", { values: [v, new SharedValue("c", "z")] });
+    expect(there).toEqual(["A", "z"]);
+    expect(String(new SharedValue("c", "q"))).toMatch(/^<SharedValue char at 0x[0-9a-f]+ value="q">$/);
+  });
+});
+
+describe("getObj()", () => {
+  it("gives the value object without its lock, and the array's typed array", () => {
+    const v = new SharedValue("i", 3);
+    const obj = v.getObj();
+    obj.value = 9;
+    expect([obj.value, v.value]).toEqual([9, 9]);
+    expect(() => (obj.value = 1.5)).toThrow(TypeError);
+    const a = new SharedArray("d", [1, 2]);
+    expect(a.getObj()).toBe(a.raw);
+  });
+});
+
+describe("SharedArray slices", () => {
+  it("slice(start, end) copies as Python's a[start:end], negative bounds included", () => {
+    const a = new SharedArray("i", [0, 1, 2, 3, 4]);
+    expect(a.slice()).toEqual([0, 1, 2, 3, 4]);
+    expect(a.slice(1, 3)).toEqual([1, 2]);
+    expect(a.slice(-2)).toEqual([3, 4]);
+    expect(a.slice(2, -1)).toEqual([2, 3]);
+    expect(a.slice(4, 2)).toEqual([]);
+    expect(a.slice(-100, 100)).toEqual([0, 1, 2, 3, 4]);
+    expect(() => a.slice(1.5)).toThrow(TypeError);
+    expect(new SharedArray("c", "abc").slice(1).join("")).toBe("bc");
+  });
+
+  it("set(values, offset) writes a run of elements; a bad value or a run too long changes nothing", () => {
+    const a = new SharedArray("i", 5);
+    a.set([7, 8], 1);
+    expect(a.toArray()).toEqual([0, 7, 8, 0, 0]);
+    a.set(new Int32Array([1, 2, 3]));
+    expect(a.toArray()).toEqual([1, 2, 3, 0, 0]);
+    a.set(new Set([9]), 4);
+    expect(a.toArray()).toEqual([1, 2, 3, 0, 9]);
+    expect(() => a.set([1, 2], 4)).toThrow(new RangeError("Cannot write 2 elements at offset 4 into a SharedArray of length 5"));
+    expect(() => a.set([5, 1.5], 0)).toThrow(/values\[1\] to be an integer/);
+    expect(() => a.set([1], -1)).toThrow(TypeError);
+    expect(() => a.set({} as never)).toThrow(TypeError);
+    expect(a.toArray()).toEqual([1, 2, 3, 0, 9]);
+    a.set(-1, 4);
+    expect(a.get(4)).toBe(4);
+    const text = new SharedArray("c", 5);
+    text.set("hi", 3);
+    expect(text.slice(3).join("")).toBe("hi");
+  });
+
+  it("slice and set take the lock: they wait while another thread holds it", async () => {
+    const a = new SharedArray("i", 2, { lock: new Lock() });
+    const held = new Int32Array(new SharedArrayBuffer(4));
+    const holding = inWorker("holdLock", { array: a, held, ms: 100 });
+    while (Atomics.load(held, 0) === 0) await Atomics.waitAsync(held, 0, 0, 1000).value;
+    expect(a.slice()).toEqual([5, 6]); // read only after the holder wrote and released
+    expect(await holding).toEqual([0, 0]);
+    Atomics.store(held, 0, 0);
+    const holdingAgain = inWorker("holdLock", { array: a, held, ms: 100 });
+    while (Atomics.load(held, 0) === 0) await Atomics.waitAsync(held, 0, 0, 1000).value;
+    a.set([7, 8]); // written only after the holder's snapshot and write
+    expect(await holdingAgain).toEqual([5, 6]);
+    expect(a.toArray()).toEqual([7, 8]);
+    const unlocked = new SharedArray("i", 2, { lock: false });
+    unlocked.set([1, 2]);
+    expect(unlocked.slice()).toEqual([1, 2]);
+  });
+
+  it("describes itself", () => {
+    expect(inspect(new SharedArray("i", [1, 2, 3]))).toMatch(/^<SharedArray int32\[3\] at 0x[0-9a-f]+ \[1, 2, 3\]>$/);
+    expect(String(new SharedValue("q", 5n))).toMatch(/^<SharedValue bigint64 at 0x[0-9a-f]+ value=5n>$/);
+  });
+});
+

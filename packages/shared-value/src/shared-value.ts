@@ -1,6 +1,7 @@
 import { KIND, SHAREABLE, type Block, type Shareable } from "@multiproc/core";
 import type { Lock, RLock } from "@multiproc/lock";
 import {
+  show,
   atomicAdd,
   atomicCompareExchange,
   atomicExchange,
@@ -13,7 +14,7 @@ import {
   type LockOption,
   type Store,
 } from "./store.js";
-import { checkElement, typeOf, type Typecode, type ValueOf } from "./typecodes.js";
+import { checkElement, typeOf, zeroOf, type Typecode, type ValueOf } from "./typecodes.js";
 
 export interface SharedValueOptions {
   /** The lock `getLock()` returns: a new RLock by default, none with `false`. */
@@ -37,7 +38,7 @@ export class SharedValue<T extends Typecode = Typecode> implements Shareable {
 
   constructor(typecode: T, initial?: ValueOf<T>, options: SharedValueOptions = {}) {
     const type = typeOf(typecode);
-    const first = initial ?? (type.bigint ? 0n : 0);
+    const first = initial ?? zeroOf(type);
     checkElement(type, first, "`initial`");
     checkLockOption(options?.lock);
     this.#store = openStore(this, KIND.SharedValue, type, 1, options.lock);
@@ -55,6 +56,23 @@ export class SharedValue<T extends Typecode = Typecode> implements Shareable {
 
   set value(value: ValueOf<T>) {
     save(this.#store, 0, value, "the value");
+  }
+
+  /**
+   * The value object itself, without its lock (Python's `get_obj()`): its
+   * `value` reads and writes the shared memory directly, as `.value` here
+   * does (single reads and writes need no lock; a read-modify-write does).
+   */
+  getObj(): { value: ValueOf<T> } {
+    const store = this.#store;
+    return {
+      get value() {
+        return load(store, 0) as ValueOf<T>;
+      },
+      set value(value: ValueOf<T>) {
+        save(store, 0, value, "the value");
+      },
+    };
   }
 
   /** The lock created with the value (ValueError when created with `lock: false`). */
@@ -86,7 +104,12 @@ export class SharedValue<T extends Typecode = Typecode> implements Shareable {
     return this.#store.block;
   }
 
+  /** `<SharedValue int32 at 0x… value=5>`; the address is the same in every thread. */
+  toString(): string {
+    return `<SharedValue ${this.typecode} at 0x${this.#store.block.offset.toString(16)} value=${show(this.value)}>`;
+  }
+
   [Symbol.for("nodejs.util.inspect.custom")](): string {
-    return `SharedValue<${this.typecode}> { value: ${String(this.value)} }`;
+    return this.toString();
   }
 }

@@ -11,7 +11,7 @@ import {
 } from "@multiproc/core";
 import { Lock, RLock } from "@multiproc/lock";
 import { DATA_BYTE, HEADER_WORDS, LENGTH, LOCK_KIND, LOCK_REF, TYPE_ID } from "./layout.js";
-import { checkAtomic, checkElement, typeById, typeOf, type TypedArray, type TypeInfo } from "./typecodes.js";
+import { checkAtomic, checkElement, fromStored, typeById, typeOf, type TypedArray, type TypeInfo } from "./typecodes.js";
 
 /** The lock option of SharedValue and SharedArray: a new RLock by default. */
 export type LockOption = boolean | Lock | RLock | undefined;
@@ -66,9 +66,9 @@ export function lockOf(store: Store, what: string): Lock | RLock {
   return store.lock;
 }
 
-/** The element at `index`: an atomic load for integer types (never torn), a plain read for floats. */
-export function load(store: Store, index: number): number | bigint {
-  return store.type.integer ? Atomics.load(store.data as Int32Array, index) : store.data[index]!;
+/** The element at `index`: an atomic load for integer types (never torn), a plain read for floats and chars. */
+export function load(store: Store, index: number): number | bigint | string {
+  return fromStored(store.type, store.type.integer ? Atomics.load(store.data as Int32Array, index) : store.data[index]!);
 }
 
 export function save(store: Store, index: number, value: unknown, where: string): void {
@@ -112,6 +112,16 @@ export function atomicCompareExchange(store: Store, index: number, expected: unk
   const e = checkElement(store.type, expected, "`expected`") as number;
   const r = checkElement(store.type, replacement, "`replacement`") as number;
   return Atomics.compareExchange(store.data as IntView, index, e, r);
+}
+
+/** An element as descriptions show it: chars quoted, bigints with their n. */
+export function show(value: number | bigint | string): string {
+  return typeof value === "string" ? JSON.stringify(value) : typeof value === "bigint" ? `${value}n` : String(value);
+}
+
+/** Runs `fn` holding the store's lock, if it has one (slices and slice assignment, as Python's synchronized arrays). */
+export function withStoreLock<R>(store: Store, fn: () => R): R {
+  return store.lock ? store.lock.withLockSync(fn) : fn();
 }
 
 export { typeOf };

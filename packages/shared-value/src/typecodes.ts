@@ -19,7 +19,10 @@ export interface TypeInfo {
   readonly id: number;
   readonly bytes: number;
   readonly bigint: boolean;
+  /** Integer typecodes: atomic loads, stores and read-modify-writes. */
   readonly integer: boolean;
+  /** `char` (Python's 'c'): one byte, read as a 1-character string. */
+  readonly char: boolean;
   readonly min: number | bigint;
   readonly max: number | bigint;
   view(buffer: SharedArrayBuffer, byteOffset: number, length: number): TypedArray;
@@ -42,8 +45,16 @@ function info(
     scratch[0] = value as never;
     return scratch[0]!;
   };
-  return { id, name, bytes: ctor.BYTES_PER_ELEMENT, bigint, integer, min, max, view: (b, o, l) => new ctor(b, o, l), wrap };
+  return { id, name, bytes: ctor.BYTES_PER_ELEMENT, bigint, integer, char: false, min, max, view: (b, o, l) => new ctor(b, o, l), wrap };
 }
+
+/**
+ * Python's 'c' (c_char): one byte. JS has no bytes type, so an element reads
+ * as a 1-character string ("\x00" to "\xff", Latin-1), and is written as
+ * such a string, a 1-byte Uint8Array, or a number 0-255. No atomic
+ * arithmetic: a char is not a number in Python either.
+ */
+const CHAR: TypeInfo = { ...info(11, "char", Uint8Array, 0, 255), integer: false, char: true };
 
 const TYPES: TypeInfo[] = [
   info(1, "int8", Int8Array, -128, 127),
@@ -56,6 +67,7 @@ const TYPES: TypeInfo[] = [
   info(8, "biguint64", BigUint64Array, 0n, 2n ** 64n - 1n),
   info(9, "float32", Float32Array, -Infinity, Infinity),
   info(10, "float64", Float64Array, -Infinity, Infinity),
+  CHAR,
 ];
 
 /**
@@ -76,14 +88,15 @@ const ALIASES: Record<string, string> = {
   Q: "biguint64",
   f: "float32",
   d: "float64",
+  c: "char",
 };
 
 export type Typecode =
-  | "b" | "B" | "h" | "H" | "i" | "I" | "l" | "L" | "q" | "Q" | "f" | "d"
-  | "int8" | "uint8" | "int16" | "uint16" | "int32" | "uint32" | "bigint64" | "biguint64" | "float32" | "float64";
+  | "b" | "B" | "h" | "H" | "i" | "I" | "l" | "L" | "q" | "Q" | "f" | "d" | "c"
+  | "int8" | "uint8" | "int16" | "uint16" | "int32" | "uint32" | "bigint64" | "biguint64" | "float32" | "float64" | "char";
 
-/** The element type of a typecode: bigint for the 64-bit integer ones, number for the rest. */
-export type ValueOf<T extends Typecode> = T extends "q" | "Q" | "bigint64" | "biguint64" ? bigint : number;
+/** The element type of a typecode: bigint for the 64-bit integer ones, a 1-character string for char, number for the rest. */
+export type ValueOf<T extends Typecode> = T extends "q" | "Q" | "bigint64" | "biguint64" ? bigint : T extends "c" | "char" ? string : number;
 
 export function typeOf(typecode: unknown): TypeInfo {
   const name = typeof typecode === "string" ? (ALIASES[typecode] ?? typecode) : undefined;
@@ -102,8 +115,9 @@ export function typeById(id: number): TypeInfo {
   return type;
 }
 
-/** Checks that `value` fits `type` (TypeError for the wrong kind, RangeError out of range); returns it. */
+/** Checks that `value` fits `type` (TypeError for the wrong kind, RangeError out of range); returns it as stored. */
 export function checkElement(type: TypeInfo, value: unknown, where: string): number | bigint {
+  if (type.char) return checkChar(value, where);
   if (type.bigint) {
     if (typeof value !== "bigint") throw new TypeError(`Expected ${where} to be a bigint for typecode ${type.name}, got ${describe(value)}`);
   } else if (typeof value !== "number") {
@@ -115,6 +129,23 @@ export function checkElement(type: TypeInfo, value: unknown, where: string): num
     throw new RangeError(`Expected ${where} to be in [${type.min}, ${type.max}] for typecode ${type.name}, got ${describe(value)}`);
   }
   return value;
+}
+
+function checkChar(value: unknown, where: string): number {
+  if (typeof value === "string" && value.length === 1 && value.charCodeAt(0) <= 0xff) return value.charCodeAt(0);
+  if (value instanceof Uint8Array && value.length === 1) return value[0]!;
+  if (typeof value === "number" && Number.isInteger(value) && value >= 0 && value <= 0xff) return value;
+  throw new TypeError(`Expected ${where} to be a 1-character string ("\\x00" to "\\xff"), a 1-byte Uint8Array or a number 0-255 for typecode char, got ${describe(value)}`);
+}
+
+/** An element as read: the stored number, or its character for `char`. */
+export function fromStored(type: TypeInfo, stored: number | bigint): number | bigint | string {
+  return type.char ? String.fromCharCode(stored as number) : stored;
+}
+
+/** The value an element has before anything is written: 0, 0n, or "\x00". */
+export function zeroOf(type: TypeInfo): number | bigint | string {
+  return type.bigint ? 0n : type.char ? "\x00" : 0;
 }
 
 /** Atomics work on integer views only. */

@@ -29,6 +29,16 @@ const scenarios = {
     Atomics.notify(flag, 0);
     Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);
   },
+  // Takes the lock (twice for an RLock), says so, and releases it once `go` is set.
+  holdUntil: ({ lock, flag, go }) => {
+    lock.acquireSync();
+    if (lock.constructor.name === "RLock") lock.acquireSync();
+    Atomics.store(flag, 0, 1);
+    Atomics.notify(flag, 0);
+    while (Atomics.load(go, 0) === 0) Atomics.wait(go, 0, 0);
+    lock.release();
+    if (lock.constructor.name === "RLock") lock.release();
+  },
   // Condition: waits (async) until notified, counting wake-ups in `woken`.
   waitNotified: async ({ cond, woken, ready }) => {
     await cond.acquire();

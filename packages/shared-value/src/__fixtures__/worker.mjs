@@ -30,6 +30,18 @@ const scenarios = {
   values: ({ values }) => values.map((v) => v.value),
   setValues: ({ values, to }) => values.forEach((v, i) => (v.value = to[i])),
   tryLock: ({ value }) => value.getLock().tryAcquire(),
+  // Holds the array's lock for `ms`, then (still holding it) snapshots the elements and writes 5, 6 raw.
+  holdLock: ({ array, held, ms }) => {
+    const lock = array.getLock();
+    lock.acquireSync();
+    Atomics.store(held, 0, 1);
+    Atomics.notify(held, 0);
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+    const snapshot = [...array.raw];
+    array.raw.set([5, 6]);
+    lock.release();
+    return snapshot;
+  },
   writeMemory: ({ memory, text }) => void new TextEncoder().encodeInto(text, memory.buf),
 };
 
