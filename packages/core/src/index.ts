@@ -27,6 +27,7 @@ export {
   reviveStoredBlock,
   SHAREABLE,
   storeBlock,
+  unbindBlock,
   type KindDefinition,
   type Shareable,
 } from "./handle/registry.js";
@@ -55,5 +56,8 @@ export {
   type ProcessInfo,
   type ThreadStartData,
 } from "./thread/thread.js";
-export { aliveWord, currentThreadRecord, isThreadAlive, parentThread, threadName, type ThreadRecordRef, type ThreadRef } from "./thread/records.js";
+export { aliveWord, currentThreadRecord, isTidAlive, parentThread, threadName, type ThreadRecordRef, type ThreadRef } from "./thread/records.js";
+export { CONTENDED, OWNER_MASK, SELF } from "./memory/mutex.js";
+export { ownerIsDead } from "./memory/owner.js";
+export { spinBudget, spinEnded } from "./wait/spin.js";
 export { writeAll } from "./thread/output.js";

@@ -2,6 +2,7 @@ import type { Arena } from "./memory/arena.js";
 import type { KindDefinition } from "./handle/registry.js";
 import type { ThreadRecordRef } from "./thread/records.js";
 import type { CriticalGuard } from "./memory/critical.js";
+import type { LedgerState } from "./handle/ledger.js";
 
 /** Everything core keeps per thread. */
 export interface CoreState {
@@ -22,6 +23,8 @@ export interface CoreState {
   record: ThreadRecordRef | undefined;
   /** Whether this thread is inside a shared mutex, and may be stopped (memory/critical.ts). */
   critical?: CriticalGuard;
+  /** The references this thread's instances hold, for its parent to release if it dies (handle/ledger.ts). */
+  ledger?: LedgerState;
 }
 
 const KEY = Symbol.for("multiproc.core");

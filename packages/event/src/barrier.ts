@@ -25,7 +25,7 @@ import {
   type WaitOptions,
 } from "@multiproc/core";
 import { breakBarrier, resetBarrier, waitProtocol, type Step } from "./barrier-protocol.js";
-import { ACTION_AT, ACTION_LEN, BROKEN, COUNT, FILLING, MUTEX, PARTIES, SEQ, STATE, TIMEOUT_BYTE } from "./layout.js";
+import { ACTION_LEN, actionAt, BROKEN, CHECK_MS, COUNT, FILLING, HEADER_WORDS, MAX_SLOTS, MUTEX, PARTIES, SEQ, STATE, TIMEOUT_BYTE } from "./layout.js";
 
 export interface BarrierOptions {
   /** Runs once per generation, on the thread that arrives last, before the others are released. */
@@ -53,6 +53,7 @@ type Resume = { ok: true; value: SleepResult | undefined } | { ok: false; thrown
 export class Barrier implements Shareable {
   readonly #block: Block;
   readonly #words: Int32Array;
+  readonly #slots: Int32Array;
   readonly #timeout: number;
   readonly #spec: TaskSpec | undefined;
   /** The action as a function, once known in this thread (the original where it was created). */
@@ -70,13 +71,15 @@ export class Barrier implements Shareable {
     deadlineOf(options.timeout);
     const spec = options.action === undefined ? undefined : toTaskSpec(options.action, "action");
     const specBytes = spec ? encode(spec) : new Uint8Array(0);
-    const { block, revived } = claimBlock(this, KIND.Barrier, ACTION_AT + specBytes.byteLength);
+    const { block, revived } = claimBlock(this, KIND.Barrier, actionAt(parties) + specBytes.byteLength);
     this.#block = block;
-    this.#words = block.int32(0, ACTION_AT / 4);
+    this.#words = block.int32(0, HEADER_WORDS);
     const timeoutCell = new Float64Array(block.arena.buffer, block.payloadOffset + TIMEOUT_BYTE, 1);
+    const slotCount = Math.min(revived ? this.#words[PARTIES]! : parties, MAX_SLOTS);
+    this.#slots = block.int32(HEADER_WORDS, slotCount);
     if (revived) {
       const length = this.#words[ACTION_LEN]!;
-      this.#spec = length > 0 ? (decode(block.bytes(ACTION_AT, length)) as TaskSpec) : undefined;
+      this.#spec = length > 0 ? (decode(block.bytes(actionAt(this.#words[PARTIES]!), length)) as TaskSpec) : undefined;
       this.#timeout = timeoutCell[0]!;
       if (this.#spec?.by === "source") this.#action = compileSource(this.#spec.source);
       // A module action starts loading now, so that it is likely ready when this thread arrives last.
@@ -84,7 +87,7 @@ export class Barrier implements Shareable {
     } else {
       this.#words[PARTIES] = parties;
       this.#words[ACTION_LEN] = specBytes.byteLength;
-      block.bytes(ACTION_AT, specBytes.byteLength).set(specBytes);
+      block.bytes(actionAt(parties), specBytes.byteLength).set(specBytes);
       timeoutCell[0] = options.timeout ?? Infinity;
       this.#spec = spec;
       this.#timeout = options.timeout ?? Infinity;
@@ -114,7 +117,7 @@ export class Barrier implements Shareable {
    */
   async wait(options?: WaitOptions | number): Promise<number> {
     const { deadline, signal } = this.#options(options);
-    const protocol = waitProtocol(this.#words, deadline);
+    const protocol = waitProtocol(this.#words, this.#slots, deadline);
     let resume: Resume = { ok: true, value: undefined };
     for (;;) {
       const step: IteratorResult<Step, number> = resume.ok ? protocol.next(resume.value) : protocol.throw(resume.thrown);
@@ -130,7 +133,7 @@ export class Barrier implements Shareable {
   /** `wait()` that blocks this thread. An action that returns a Promise needs `wait()`. */
   waitSync(options?: WaitOptions | number): number {
     const { deadline } = this.#options(options);
-    const protocol = waitProtocol(this.#words, deadline);
+    const protocol = waitProtocol(this.#words, this.#slots, deadline);
     let resume: Resume = { ok: true, value: undefined };
     for (;;) {
       const step: IteratorResult<Step, number> = resume.ok ? protocol.next(resume.value) : protocol.throw(resume.thrown);
@@ -185,7 +188,7 @@ export class Barrier implements Shareable {
 
   async #performAsync(step: Step, signal: AbortSignal | undefined): Promise<SleepResult | undefined> {
     if (step.kind === "sleep") {
-      const result = await sleepAsync(this.#words, SEQ, step.seq, step.deadline, signal);
+      const result = await sleepAsync(this.#words, SEQ, step.seq, step.deadline, signal, CHECK_MS);
       signal?.throwIfAborted();
       return result;
     }
@@ -196,7 +199,7 @@ export class Barrier implements Shareable {
   }
 
   #performSync(step: Step): SleepResult | undefined {
-    if (step.kind === "sleep") return sleepSync(this.#words, SEQ, step.seq, step.deadline);
+    if (step.kind === "sleep") return sleepSync(this.#words, SEQ, step.seq, step.deadline, CHECK_MS);
     if (!this.#spec) return undefined;
     if (!this.#action) {
       throw new Error(

@@ -2,24 +2,20 @@
  * Payload of a Lock or RLock block (int32 words):
  *
  * ```
- * 0 STATE        0 unlocked, 1 locked, 2 locked and someone may be sleeping on it
- * 1 OWNER_TID    threadId + 1 of the thread that acquired it; 0 none (or not yet written)
- * 2 OWNER_RECORD offset of that thread's liveness record in this arena; 0 unknown
- * 3 COUNT        RLock: how many times the owner holds it
+ * 0 STATE   0 unlocked; else the owner's threadId + 1, with CONTENDED (core's) set once a waiter may sleep
+ * 1 COUNT   RLock: how many times the owner holds it
  * ```
- * STATE is the futex word of "Futexes Are Tricky" (mutex3); the owner words
- * serve RLock ownership, Condition's "caller must hold the lock" check, and
- * the detection of an owner that died holding the lock.
+ * STATE is the futex word of "Futexes Are Tricky" (mutex3) with the owner in
+ * it: one compare-exchange takes the lock and records who holds it, so a
+ * waiter can always tell whether the holder has died, at any instant of its
+ * life (the robust-futex idea). The owner serves RLock ownership and
+ * Condition's "caller must hold the lock" check too.
  */
 export const STATE = 0;
-export const OWNER_TID = 1;
-export const OWNER_RECORD = 2;
-export const COUNT = 3;
+export const COUNT = 1;
 export const LOCK_WORDS = 4;
 
 export const UNLOCKED = 0;
-export const LOCKED = 1;
-export const CONTENDED = 2;
 
 /**
  * Payload of a Condition block:

@@ -7,6 +7,7 @@ import {
   SHAREABLE,
   storeBlock,
   TAG,
+  unbindBlock,
   WAITABLE,
   type WaitableHooks,
   TimeoutError,
@@ -24,7 +25,7 @@ import { BrokenPipeError, BufferTooShort, EOFError } from "./errors.js";
  * ```
  * 0-1 SEND_REF  the queue this end sends on (arena id, offset); 0 0 for a receive-only end
  * 2-3 RECV_REF  the queue it receives from; 0 0 for a send-only end
- * 4   CLOSED    1 once this end is closed, seen by every thread that holds it
+ * 4   CLOSED    1 once this end is closed for good: every holder closed it, dropped it, or died
  * ```
  * A duplex Pipe is two queues, one each way; a one-way Pipe is one.
  */
@@ -78,6 +79,11 @@ export function newConnection(send: Queue<unknown> | undefined, recv: Queue<unkn
  * Messages arrive in order, exactly once. Pass a Connection to a Process
  * like any shareable object; every thread holding it uses the same end.
  *
+ * As with Python's file descriptors, each thread's handle is its own:
+ * `close()` closes this handle, and the end closes (the other end gets
+ * EOFError once it has read everything, and BrokenPipeError when it sends)
+ * when every handle to it is closed, dropped or held by a thread that died.
+ *
  * @example
  * ```ts
  * const [parent, child] = Pipe();
@@ -90,26 +96,27 @@ export class Connection implements Shareable {
   readonly #words: Int32Array;
   readonly #send: Queue<unknown> | undefined;
   readonly #recv: Readable | undefined;
+  /** This handle was closed (the end itself may live on in other threads). */
+  #closed = false;
 
   /** Use `Pipe()`. */
   constructor() {
     const { block, revived } = claimBlock(this, KIND.Connection, WORDS * 4);
     this.#block = block;
     this.#words = block.int32(0, WORDS);
-    if (revived) {
-      this.#send = this.#words[SEND_REF + 1] ? (reviveStoredBlock(this.#words, SEND_REF, KIND.Queue) as Queue<unknown>) : undefined;
-      this.#recv = this.#words[RECV_REF + 1] ? (reviveStoredBlock(this.#words, RECV_REF, KIND.Queue) as Readable) : undefined;
-    } else {
+    if (!revived) {
       if (!creating) throw new TypeError("Connections come from Pipe(): new Connection() is not supported");
-      this.#send = creating.send;
-      this.#recv = creating.recv as Readable | undefined;
-      if (this.#send) storeBlock(this.#words, SEND_REF, this.#send[SHAREABLE]());
-      if (this.#recv) storeBlock(this.#words, RECV_REF, this.#recv[SHAREABLE]());
+      if (creating.send) storeBlock(this.#words, SEND_REF, creating.send[SHAREABLE]());
+      if (creating.recv) storeBlock(this.#words, RECV_REF, creating.recv[SHAREABLE]());
     }
+    // Queue instances of its own, which close() lets go of.
+    this.#send = this.#words[SEND_REF + 1] ? (reviveStoredBlock(this.#words, SEND_REF, KIND.Queue) as Queue<unknown>) : undefined;
+    this.#recv = this.#words[RECV_REF + 1] ? (reviveStoredBlock(this.#words, RECV_REF, KIND.Queue) as Readable) : undefined;
   }
 
+  /** This handle was closed, or the end was (no thread holds it open any more). */
   get closed(): boolean {
-    return Atomics.load(this.#words, CLOSED) === 1;
+    return this.#closed || Atomics.load(this.#words, CLOSED) === 1;
   }
 
   get readable(): boolean {
@@ -215,11 +222,16 @@ export class Connection implements Shareable {
     return this.#receiver()[WAIT_READABLE_SYNC](options);
   }
 
-  /** Closes this end for every thread that holds it: the other end reads what is left, then gets EOFError. */
+  /**
+   * Closes this handle, and lets go of its shared memory at once. Once every
+   * handle to this end is closed (or dropped, or its thread died), the other
+   * end reads what is left, then gets EOFError.
+   */
   close(): void {
-    if (Atomics.exchange(this.#words, CLOSED, 1) === 1) return;
-    this.#send?.close();
-    this.#recv?.close();
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const queue of [this.#send, this.#recv]) if (queue) unbindBlock(queue);
+    unbindBlock(this); // the last handle's release closes the end (disposeConnection)
   }
 
   /** `using conn = …`: close() on leaving the block. */
@@ -292,9 +304,17 @@ function copyInto(target: Uint8Array, offset: number, message: Uint8Array): numb
   return message.byteLength;
 }
 
+/**
+ * The last reference to an end is gone: every thread that held it dropped
+ * it, or died (its parent released what it held). As when a process that
+ * holds an end of a Python pipe exits, the end is closed: the other end
+ * reads what is left, then gets EOFError, and its sends BrokenPipeError.
+ */
 export function disposeConnection(block: Block): void {
-
   const words = block.int32(0, WORDS);
+  if (Atomics.exchange(words, CLOSED, 1) === 0) {
+    for (const ref of [SEND_REF, RECV_REF]) if (words[ref + 1]) (reviveStoredBlock(words, ref, KIND.Queue) as Queue<unknown>).close();
+  }
   if (words[SEND_REF + 1]) dropStoredBlock(words, SEND_REF);
   if (words[RECV_REF + 1]) dropStoredBlock(words, RECV_REF);
 }

@@ -165,6 +165,27 @@ describe("Pipe", () => {
     }
   });
 
+  it("close() closes this thread's handle; the end closes once every handle is closed, as Python's descriptors", async () => {
+    const [parent, child] = Pipe();
+    const sending = inWorker("sendMany", { conn: child, count: 2 });
+    child.close(); // the parent's copy (Python's idiom): the worker still has its own
+    expect(child.closed).toBe(true);
+    expect(() => child.send(1)).toThrow(ValueError);
+    await sending; // the worker sent, then closed its handle: the last one
+    expect([parent.recvSync(), parent.recvSync()]).toEqual([0, 1]);
+    expect(() => parent.recvSync()).toThrow(EOFError);
+    expect(() => parent.send("x")).toThrow(BrokenPipeError);
+  });
+
+  it("the end closes when the thread holding it dies without closing it", async () => {
+    const [parent, child] = Pipe();
+    const dying = inWorker("holdAndExit", { conn: child });
+    child.close();
+    await dying.catch(() => {}); // it exits with code 3
+    await expect(parent.recv({ timeout: 20_000 })).rejects.toThrow(EOFError);
+    expect(() => parent.send(1)).toThrow(BrokenPipeError);
+  });
+
   it("EOF reaches a blocked reader in another thread", async () => {
     const [here, there] = Pipe();
     const server = inWorker("echo", { conn: there, mode: "sync" });
@@ -180,6 +201,7 @@ describe("wait()", () => {
     expect(await wait(readers, 0)).toEqual([]);
     expect(await wait(readers, 30)).toEqual([]);
     const sending = inWorker("sendMany", { conn: pipes[1]![1], count: 3, delay: 50 });
+    pipes[1]![1].close(); // this thread's handle, as in Python: the worker's own keeps the end open until it closes it
     const ready = await wait(readers, 20_000);
     expect(ready).toEqual([readers[1]]);
     await sending;

@@ -1,4 +1,4 @@
-import { checkWaitOptions, describe, isWaitable, remaining, WAITABLE, type Waitable, type WaitOptions } from "@multiproc/core";
+import { checkWaitOptions, describe, isWaitable, remaining, unbindBlock, WAITABLE, type Waitable, type WaitOptions } from "@multiproc/core";
 import { Queue } from "@multiproc/queue";
 import { type Connection, newConnection } from "./connection.js";
 
@@ -21,13 +21,13 @@ export function Pipe(options: PipeOptions = {}): [Connection, Connection] {
   if (typeof options !== "object" || options === null) throw new TypeError(`Expected Pipe options like { duplex }, got ${describe(options)}`);
   const duplex = options.duplex ?? true;
   if (typeof duplex !== "boolean") throw new TypeError(`Expected \`duplex\` to be a boolean, got ${describe(duplex)}`);
-  if (!duplex) {
-    const oneWay = new Queue<unknown>();
-    return [newConnection(undefined, oneWay), newConnection(oneWay, undefined)];
-  }
   const aToB = new Queue<unknown>();
-  const bToA = new Queue<unknown>();
-  return [newConnection(aToB, bToA), newConnection(bToA, aToB)];
+  const bToA = duplex ? new Queue<unknown>() : undefined;
+  const ends: [Connection, Connection] = duplex ? [newConnection(aToB, bToA), newConnection(bToA, aToB)] : [newConnection(undefined, aToB), newConnection(aToB, undefined)];
+  // The ends hold the queues now.
+  unbindBlock(aToB);
+  if (bToA) unbindBlock(bToA);
+  return ends;
 }
 
 /**

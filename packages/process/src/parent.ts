@@ -1,7 +1,7 @@
 import {
   aliveWord,
   checkWaitOptions,
-  isThreadAlive,
+  isTidAlive,
   parentProcessInfo,
   parentThread,
   remaining,
@@ -38,15 +38,15 @@ export class ParentProcess {
   }
 
   isAlive(): boolean {
-    return isThreadAlive(this.#thread.arena, this.#thread.offset, this.#thread.tid);
+    return isTidAlive(this.#thread.arena, this.#thread.tid);
   }
 
   /** Resolves when the parent has ended or the timeout (ms, or `{ timeout, signal }`) has passed. */
   async join(options?: WaitOptions | number): Promise<void> {
     const { deadline, signal } = checkWaitOptions(options);
-    const { cell, index } = aliveWord(this.#thread);
+    const { cell, index, expected } = this.#word();
     while (this.isAlive() && remaining(deadline) > 0) {
-      await sleepAsync(cell, index, 1, deadline, signal, CHECK_MS);
+      await sleepAsync(cell, index, expected, deadline, signal, CHECK_MS);
       signal?.throwIfAborted();
     }
   }
@@ -54,8 +54,14 @@ export class ParentProcess {
   /** `join()` that blocks this thread. */
   joinSync(options?: WaitOptions | number): void {
     const { deadline } = checkWaitOptions(options);
-    const { cell, index } = aliveWord(this.#thread);
-    while (this.isAlive() && remaining(deadline) > 0) sleepSync(cell, index, 1, deadline, CHECK_MS);
+    const { cell, index, expected } = this.#word();
+    while (this.isAlive() && remaining(deadline) > 0) sleepSync(cell, index, expected, deadline, CHECK_MS);
+  }
+
+  /** The parent's liveness word while it says "alive" (a private word when the table has none: then it only waits out slices). */
+  #word(): { cell: Int32Array; index: number; expected: number } {
+    const word = aliveWord(this.#thread);
+    return word ? { ...word, expected: Atomics.load(word.cell, word.index) } : { cell: new Int32Array(new SharedArrayBuffer(4)), index: 0, expected: 0 };
   }
 
   toString(): string {

@@ -1,5 +1,6 @@
 import { KIND, ValueError, waitAsync, waitSync, type Attempt, type WaitOptions } from "@multiproc/core";
-import { lock, unlock, UNFINISHED } from "./channel.js";
+import { DONE, PUTS, unfinished } from "./channel.js";
+import { RECHECK_MS } from "./layout.js";
 import { describeQueue, Queue, type QueueOptions } from "./queue.js";
 
 /**
@@ -16,41 +17,45 @@ import { describeQueue, Queue, type QueueOptions } from "./queue.js";
  */
 export class JoinableQueue<T = unknown> extends Queue<T> {
   protected static override readonly kindId: number = KIND.JoinableQueue;
-  static readonly joinable = true;
+  /** Done when nothing put is unfinished; else sleep on DONE, which every taskDone() changes. */
   readonly #idle: Attempt = () => {
-    const unfinished = Atomics.load(this.channel.words, UNFINISHED);
-    return unfinished === 0 ? true : unfinished;
+    const { words } = this.channel;
+    const done = Atomics.load(words, DONE);
+    return ((Atomics.load(words, PUTS) - done) | 0) <= 0 ? true : done;
   };
 
   constructor(options?: QueueOptions) {
     super(options);
   }
 
-  /** Marks one item as processed. ValueError if called more times than items were put. */
+  /**
+   * Marks one item as processed. ValueError if called more times than items
+   * were put. (Lock-free: the count of puts only grows, and an item can be
+   * taken only after its put was counted.)
+   */
   taskDone(): void {
-    const channel = this.channel;
-    lock(channel);
-    const unfinished = channel.words[UNFINISHED]!;
-    if (unfinished <= 0) {
-      unlock(channel);
-      throw new ValueError("taskDone() was called more times than items were put");
+    const { words } = this.channel;
+    for (;;) {
+      const done = Atomics.load(words, DONE);
+      const left = (Atomics.load(words, PUTS) - done) | 0;
+      if (left <= 0) throw new ValueError("taskDone() was called more times than items were put");
+      if (Atomics.compareExchange(words, DONE, done, (done + 1) | 0) !== done) continue;
+      if (left === 1) Atomics.notify(words, DONE);
+      return;
     }
-    Atomics.store(channel.words, UNFINISHED, unfinished - 1);
-    unlock(channel);
-    if (unfinished === 1) Atomics.notify(channel.words, UNFINISHED);
   }
 
   /** Resolves true once every item put has been marked done, false when `timeout` passed first. */
   join(options?: WaitOptions | number): Promise<boolean> {
-    return waitAsync(this.channel.words, UNFINISHED, this.#idle, options);
+    return waitAsync(this.channel.words, DONE, this.#idle, options, RECHECK_MS);
   }
 
   joinSync(options?: WaitOptions | number): boolean {
-    return waitSync(this.channel.words, UNFINISHED, this.#idle, options);
+    return waitSync(this.channel.words, DONE, this.#idle, options, RECHECK_MS);
   }
 
   /** `<JoinableQueue at 0x1f40 size=2 unfinished=3>`. */
   override toString(): string {
-    return describeQueue("JoinableQueue", this.channel, `${this.maxsize > 0 ? ` maxsize=${this.maxsize}` : ""} unfinished=${Atomics.load(this.channel.words, UNFINISHED)}`);
+    return describeQueue("JoinableQueue", this.channel, `${this.maxsize > 0 ? ` maxsize=${this.maxsize}` : ""} unfinished=${unfinished(this.channel.words)}`);
   }
 }

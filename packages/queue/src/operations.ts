@@ -23,6 +23,7 @@ import {
   type Channel,
   type Outgoing,
 } from "./channel.js";
+import { RECHECK_MS } from "./layout.js";
 import { QueueClosedError, QueueEmptyError, QueueFullError, ShutDown } from "./errors.js";
 
 /**
@@ -207,7 +208,7 @@ export async function putItem(channel: Channel, item: unknown, options: WaitOpti
     if (!done) {
       outgoing = own(outgoing); // other code on this thread encodes while this put waits
       waiter = new Waiter(channel, PUTTERS, FREE_SEQ);
-      done = await waitAsync(channel.words, FREE_SEQ, putAttempt(channel, outgoing, waiter), options);
+      done = await waitAsync(channel.words, FREE_SEQ, putAttempt(channel, outgoing, waiter), options, RECHECK_MS);
     }
   } finally {
     waiter?.leave(hasRoom);
@@ -225,7 +226,7 @@ export function putItemSync(channel: Channel, item: unknown, options: WaitOption
     done = tryPut(channel, outgoing);
     if (!done) {
       waiter = new Waiter(channel, PUTTERS, FREE_SEQ);
-      done = waitSync(channel.words, FREE_SEQ, putAttempt(channel, outgoing, waiter), options);
+      done = waitSync(channel.words, FREE_SEQ, putAttempt(channel, outgoing, waiter), options, RECHECK_MS);
     }
   } finally {
     waiter?.leave(hasRoom);
@@ -280,7 +281,7 @@ export async function getItem<T>(channel: Channel, options: WaitOptions | number
   const waiter = new Waiter(channel, GETTERS, GET_SEQ);
   let done: boolean;
   try {
-    done = await waitAsync(channel.words, GET_SEQ, getAttempt(channel, waiter, out, filter), options);
+    done = await waitAsync(channel.words, GET_SEQ, getAttempt(channel, waiter, out, filter), options, RECHECK_MS);
   } finally {
     waiter.leave(hasItems);
   }
@@ -298,7 +299,7 @@ export function getItemSync<T>(channel: Channel, options: WaitOptions | number |
   const waiter = new Waiter(channel, GETTERS, GET_SEQ);
   let done: boolean;
   try {
-    done = waitSync(channel.words, GET_SEQ, getAttempt(channel, waiter, out, filter), options);
+    done = waitSync(channel.words, GET_SEQ, getAttempt(channel, waiter, out, filter), options, RECHECK_MS);
   } finally {
     waiter.leave(hasItems);
   }
@@ -336,7 +337,7 @@ function readableAttempt(channel: Channel, waiter: Waiter): Attempt {
 export async function waitReadable(channel: Channel, options: WaitOptions | number | undefined): Promise<boolean> {
   const waiter = new Waiter(channel, GETTERS, GET_SEQ);
   try {
-    return await waitAsync(channel.words, GET_SEQ, readableAttempt(channel, waiter), options);
+    return await waitAsync(channel.words, GET_SEQ, readableAttempt(channel, waiter), options, RECHECK_MS);
   } finally {
     waiter.leave(hasItems);
   }
@@ -345,7 +346,7 @@ export async function waitReadable(channel: Channel, options: WaitOptions | numb
 export function waitReadableSync(channel: Channel, options: WaitOptions | number | undefined): boolean {
   const waiter = new Waiter(channel, GETTERS, GET_SEQ);
   try {
-    return waitSync(channel.words, GET_SEQ, readableAttempt(channel, waiter), options);
+    return waitSync(channel.words, GET_SEQ, readableAttempt(channel, waiter), options, RECHECK_MS);
   } finally {
     waiter.leave(hasItems);
   }

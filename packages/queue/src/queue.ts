@@ -24,7 +24,7 @@ export interface QueueOptions {
 }
 
 /** Checks the options and opens (or revives) the channel of a queue class. */
-export function openQueue(owner: object, kind: number, options: QueueOptions | undefined, joinable: boolean): Channel {
+export function openQueue(owner: object, kind: number, options: QueueOptions | undefined): Channel {
   if (options !== undefined && (typeof options !== "object" || options === null)) {
     throw new TypeError(`Expected queue options to be an object like { maxsize }, got ${describe(options)}`);
   }
@@ -33,7 +33,7 @@ export function openQueue(owner: object, kind: number, options: QueueOptions | u
   if (!Number.isInteger(maxsize) || maxsize > 2 ** 31 - 1) throw new ValueError(`Expected \`maxsize\` to be an integer, got ${maxsize}`);
   const { block, revived } = claimBlock(owner, kind, HEADER_WORDS * 4);
   const channel = openChannel(block);
-  if (!revived) initChannel(channel, Math.max(0, maxsize), joinable);
+  if (!revived) initChannel(channel, Math.max(0, maxsize));
   return channel;
 }
 
@@ -55,8 +55,8 @@ export class Queue<T = unknown> implements Shareable, AsyncIterable<T> {
   readonly #channel: Channel;
 
   constructor(options?: QueueOptions) {
-    const cls = new.target as unknown as { kindId: number; joinable?: boolean };
-    this.#channel = openQueue(this, cls.kindId, options, cls.joinable === true);
+    const cls = new.target as unknown as { kindId: number };
+    this.#channel = openQueue(this, cls.kindId, options);
   }
 
   /** Appends `item`, waiting while the queue is full; rejects with QueueFullError after `timeout`, QueueClosedError once closed. */

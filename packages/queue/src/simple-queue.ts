@@ -18,7 +18,7 @@ export class SimpleQueue<T = unknown> implements Shareable {
   readonly #channel: Channel;
 
   constructor() {
-    this.#channel = openQueue(this, KIND.SimpleQueue, undefined, false);
+    this.#channel = openQueue(this, KIND.SimpleQueue, undefined);
   }
 
   put(item: T): Promise<void> {

@@ -1,6 +1,7 @@
 import { Arena, arenaById, homeArena } from "../memory/arena.js";
 import { coreState } from "../state.js";
 import { Block } from "./block.js";
+import { ledgerAdd, ledgerRemove } from "./ledger.js";
 import { describeKind, FIRST_CUSTOM_KIND, KIND, MAX_KIND } from "./kinds.js";
 
 /**
@@ -46,9 +47,20 @@ export function defineKind(definition: KindDefinition): void {
   state.packages.set(definition.package, definition.moduleUrl ?? "");
 }
 
-const finalizers = new FinalizationRegistry<{ arena: Arena; offset: number }>(({ arena, offset }) => {
+/** The reference an instance holds, and its entry in this thread's ledger. */
+interface Binding {
+  arena: Arena;
+  offset: number;
+  entry: number;
+}
+
+const finalizers = new FinalizationRegistry<Binding>(({ arena, offset, entry }) => {
+  ledgerRemove(entry);
   releaseBlock(arena, offset);
 });
+
+/** Instances bound here and not yet released, for unbindBlock. */
+const bindings = new WeakMap<object, Binding>();
 
 /** A new block in this thread's home arena, refcount 1, owned by the caller. */
 export function allocateBlock(kind: number, payloadBytes: number): Block {
@@ -64,7 +76,25 @@ export function allocateBlock(kind: number, payloadBytes: number): Block {
  * garbage-collected. Every instance of a shareable class does this once.
  */
 export function bindBlock(owner: object, block: Block): void {
-  finalizers.register(owner, { arena: block.arena, offset: block.offset });
+  const binding = { arena: block.arena, offset: block.offset, entry: ledgerAdd(block.arena.id, block.offset) };
+  bindings.set(owner, binding);
+  finalizers.register(owner, binding, owner);
+}
+
+/**
+ * Drops the reference `owner` holds now, instead of when it is collected:
+ * for a `close()` that lets go of shared memory at once (the last reference
+ * frees the block). `owner` must not use the block afterwards. Returns false
+ * if it held none (already released).
+ */
+export function unbindBlock(owner: object): boolean {
+  const binding = bindings.get(owner);
+  if (!binding) return false;
+  bindings.delete(owner);
+  finalizers.unregister(owner);
+  ledgerRemove(binding.entry);
+  releaseBlock(binding.arena, binding.offset);
+  return true;
 }
 
 export function retainBlock(block: Block): void {

@@ -16,6 +16,8 @@
  *  3 BUMP: first never-used byte         +12 NEXT: next free block (only while free)
  *  4 LIVE: blocks allocated now          +16 payload ...
  *  5 FREE_LARGE: list of freed large blocks
+ *  6 THREADS: directory of the thread liveness table (thread/liveness.ts)
+ *  7 MAX_TID: the highest threadId registered there
  *  8.. FREE_SMALL + c - MIN_CLASS: list of freed blocks of size 2^c
  * ```
  * Offsets are byte offsets stored as uint32; 0 means "none" (the header owns byte 0).
@@ -32,6 +34,8 @@ export const H_MUTEX = 2;
 export const H_BUMP = 3;
 export const H_LIVE = 4;
 export const H_FREE_LARGE = 5;
+export const H_THREADS = 6;
+export const H_MAX_TID = 7;
 export const H_FREE_SMALL = 8;
 
 export const BLOCK_HEADER_BYTES = 16;

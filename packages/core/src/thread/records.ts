@@ -3,19 +3,20 @@ import { type Arena, homeArena } from "../memory/arena.js";
 import { BLOCK_HEADER_BYTES } from "../memory/layout.js";
 import { Block } from "../handle/block.js";
 import { KIND } from "../handle/kinds.js";
-import { releaseBlock } from "../handle/registry.js";
 import { coreState } from "../state.js";
 import { guardThisThread, requestStop } from "../memory/critical.js";
+import { releaseLedger } from "../handle/ledger.js";
+import { releaseBlock } from "../handle/registry.js";
+import { IN_CRITICAL, LEDGER, NAME_BYTE, NAME_LENGTH, NAME_MAX_BYTES, payloadIndex, RECORD_WORDS, STOP, THREAD_ID } from "./record-layout.js";
+import { claimReclaim, isTidAlive, markOrphansDead, markThreadDead, parentOf, recordOf, registerThread, stateWord } from "./liveness.js";
 
 /**
- * A thread record says whether a thread is still alive, so that waiters on a
- * lock can tell that its owner died (the robust-futex idea). Payload words:
+ * A thread record: what other threads need to know of a thread that
+ * multiproc started, in shared memory. Payload words:
  *
  * ```
- * 0 ALIVE        1 while the thread runs; the parent stores 0 when it sees the worker exit
  * 1 THREAD_ID    the thread's threadId (0 until the child has started)
- * 2 PARENT       offset of the parent's record in the same arena (0: a root thread)
- * 3 PARENT_TID   the parent's threadId, to detect a parent record freed and reused
+ * 3 LEDGER       offset of the thread's ledger block (handle/ledger.ts), 0 while it has none
  * 4 NAME_LENGTH  bytes of the thread's multiproc name ("Process-3"), UTF-8 from byte 20, at most 108
  * 32 IN_CRITICAL 1 while the thread is inside a shared mutex
  * 33 STOP        1 once the parent wants to terminate it (memory/critical.ts)
@@ -24,65 +25,43 @@ import { guardThisThread, requestStop } from "../memory/critical.js";
  * bytes into a 256-byte payload: on a cache line of its own, never next to
  * another thread's record or a queue's words (false sharing there cost a
  * contended queue a third of its throughput).
- * A thread is alive while its record and every ancestor's record say so: a
- * worker that dies takes its own workers with it, and their records are never
- * marked by a parent that is gone. The parent frees a child's record after the
- * child exits; a reader that finds the block freed, or reused by another
- * thread (THREAD_ID differs), rightly concludes the thread is dead.
+ *
+ * Whether a thread lives is the liveness table's business (liveness.ts),
+ * by threadId; a record is freed once its thread is dead and reclaimed.
  */
-const ALIVE = 0;
-const THREAD_ID = 1;
-const PARENT = 2;
-const PARENT_TID = 3;
-const NAME_LENGTH = 4;
-const NAME_BYTE = 20;
-const NAME_MAX_BYTES = 108;
-const IN_CRITICAL = 32;
-const STOP = 33;
-const WORDS = 64;
-
-/** This thread's record: where it is, and the threadId that must be in it. */
+/** This thread's record: where it is. */
 export interface ThreadRecordRef {
   arena: Arena;
   offset: number;
 }
 
-function payloadIndex(offset: number): number {
-  return (offset + BLOCK_HEADER_BYTES) >>> 2;
-}
-
-/** The calling thread's record in its home arena; a root record on first use in the main thread. */
+/** The calling thread's record in its home arena; a root record (alive for good) on first use in a thread nobody started. */
 export function currentThreadRecord(): ThreadRecordRef {
   const state = coreState();
   const arena = homeArena();
   if (state.record?.arena !== arena) {
-    const offset = arena.allocate(KIND.ThreadRecord, WORDS * 4);
-    const w = payloadIndex(offset);
+    const offset = arena.allocate(KIND.ThreadRecord, RECORD_WORDS * 4);
     writeName(arena, offset, state.current.name);
-    Atomics.store(arena.i32, w + THREAD_ID, threadId);
-    Atomics.store(arena.i32, w + ALIVE, 1);
+    Atomics.store(arena.i32, payloadIndex(offset) + THREAD_ID, threadId);
+    registerThread(arena, threadId, undefined, offset);
     state.record = { arena, offset };
   }
   return state.record;
 }
 
-/** Parent side: a record for a worker named `name` about to start (it fills in its threadId). */
+/** Parent side: a record for a worker named `name` about to start (it registers itself with it). */
 export function newChildRecord(name: string): Block {
   const parent = currentThreadRecord();
-  const offset = parent.arena.allocate(KIND.ThreadRecord, WORDS * 4);
-  const w = payloadIndex(offset);
-  const { i32 } = parent.arena;
+  const offset = parent.arena.allocate(KIND.ThreadRecord, RECORD_WORDS * 4);
   writeName(parent.arena, offset, name);
-  i32[w + PARENT] = parent.offset;
-  i32[w + PARENT_TID] = threadId;
-  Atomics.store(i32, w + ALIVE, 1);
   return new Block(parent.arena, offset);
 }
 
-/** Child side, at start-up: adopt the record the parent made. */
-export function adoptThreadRecord(arena: Arena, offset: number): void {
+/** Child side, first thing at start-up: adopt the record the parent made, and say it is alive. */
+export function adoptThreadRecord(arena: Arena, offset: number, parentTid: number): void {
   const w = payloadIndex(offset);
   Atomics.store(arena.i32, w + THREAD_ID, threadId);
+  registerThread(arena, threadId, parentTid, offset);
   // A fixed-length view of the two words: V8 compiles Atomics on a length-tracking view of
   // a growable buffer (arena.i32) into slow calls, and this one is used at every mutex.
   guardThisThread(new Int32Array(arena.buffer, (w + IN_CRITICAL) * 4, 2), 0, STOP - IN_CRITICAL);
@@ -96,41 +75,61 @@ export function stopChildRecord(record: Block, name: string, ended: () => boolea
 }
 
 /**
- * Parent side, when the worker has exited: mark it dead, wake whoever waits
- * for that (a child joining its parent; lock waiters poll instead), and free
- * the record.
+ * Parent side, when the worker has exited (any way at all): it is dead
+ * from now on, and so are the workers it had started, which Node ended with
+ * it. What each of them held (its ledger) is released, and its record freed.
  */
 export function endChildRecord(record: Block): void {
-  const alive = payloadIndex(record.offset) + ALIVE;
-  Atomics.store(record.arena.i32, alive, 0);
-  Atomics.notify(record.arena.i32, alive);
-  releaseBlock(record.arena, record.offset);
+  const { arena } = record;
+  // Written by the child first thing (adoptThreadRecord); 0 if it never got that far, and then it held nothing.
+  const tid = Atomics.load(arena.i32, payloadIndex(record.offset) + THREAD_ID);
+  if (tid === 0) {
+    releaseRecord(arena, record.offset);
+    return;
+  }
+  markThreadDead(arena, tid);
+  // A child that died before registering never got its record into the table: free it here.
+  if (recordOf(arena, tid) !== record.offset) {
+    claimReclaim(arena, tid);
+    releaseRecord(arena, record.offset);
+  }
+  for (const dead of [tid, ...markOrphansDead(arena)]) reclaimThread(arena, dead);
 }
 
-/** A thread as its record names it: enough to ask whether it lives, and to wait for its end. */
+/** Releases every reference the dead thread `tid` held and frees its record; once per thread. */
+function reclaimThread(arena: Arena, tid: number): void {
+  if (!claimReclaim(arena, tid)) return;
+  const record = recordOf(arena, tid);
+  if (record === 0 || arena.kindOf(record) !== KIND.ThreadRecord) return;
+  releaseLedger(arena, Atomics.load(arena.i32, payloadIndex(record) + LEDGER) >>> 0, releaseBlock);
+  releaseRecord(arena, record);
+}
+
+function releaseRecord(arena: Arena, offset: number): void {
+  if (arena.release(offset)) arena.free(offset);
+}
+
+/** A thread by threadId, in the arena whose liveness table knows it. */
 export interface ThreadRef {
   arena: Arena;
-  /** Offset of its record. */
-  offset: number;
   tid: number;
 }
 
-/** The thread that started this one (from this thread's record), or undefined on a root thread. */
+/** The thread that started this one, or undefined on a root thread. */
 export function parentThread(): ThreadRef | undefined {
   const record = coreState().record;
   if (!record) return undefined;
-  const w = payloadIndex(record.offset);
-  const offset = Atomics.load(record.arena.i32, w + PARENT) >>> 0;
-  return offset === 0 ? undefined : { arena: record.arena, offset, tid: Atomics.load(record.arena.i32, w + PARENT_TID) };
+  const tid = parentOf(record.arena, threadId);
+  return tid === undefined ? undefined : { arena: record.arena, tid };
 }
 
 /**
- * The word of `thread`'s record that turns 0 (and is notified) when its
- * parent sees it exit: sleep on it while `isThreadAlive` says yes, in
- * slices, since an ancestor's death ends it without touching this word.
+ * The word that turns DEAD (and is notified) when `thread`'s parent sees it
+ * exit: sleep on it while `isTidAlive` says yes, in slices, since an
+ * ancestor's death ends it without touching this word.
  */
-export function aliveWord(thread: ThreadRef): { cell: Int32Array; index: number } {
-  return { cell: thread.arena.i32, index: payloadIndex(thread.offset) + ALIVE };
+export function aliveWord(thread: ThreadRef): { cell: Int32Array; index: number } | undefined {
+  return stateWord(thread.arena, thread.tid);
 }
 
 const nameEncoder = new TextEncoder();
@@ -143,29 +142,18 @@ function writeName(arena: Arena, offset: number, name: string): void {
 }
 
 /**
- * The multiproc name of the live thread `tid` whose record is at `offset`
- * (for descriptions such as `<Lock(owner=Process-3)>`); undefined once that
- * thread is gone. Best effort: a record freed meanwhile reads as gone.
+ * The multiproc name of the live thread `tid` (for descriptions such as
+ * `<Lock(owner=Process-3)>`); undefined when it is gone or unknown. Best
+ * effort: a record freed meanwhile reads as gone.
  */
-export function threadName(arena: Arena, offset: number, tid: number): string | undefined {
-  if (offset === 0 || !isThreadAlive(arena, offset, tid)) return undefined;
-  const length = Math.min(NAME_MAX_BYTES, Atomics.load(arena.i32, payloadIndex(offset) + NAME_LENGTH));
+export function threadName(arena: Arena, tid: number): string | undefined {
+  const offset = recordOf(arena, tid);
+  if (offset === 0 || !isTidAlive(arena, tid)) return undefined;
+  const w = payloadIndex(offset);
+  if (arena.kindOf(offset) !== KIND.ThreadRecord || Atomics.load(arena.i32, w + THREAD_ID) !== tid) return undefined;
+  const length = Math.min(NAME_MAX_BYTES, Atomics.load(arena.i32, w + NAME_LENGTH));
   const name = nameDecoder.decode(new Uint8Array(arena.buffer, offset + BLOCK_HEADER_BYTES + NAME_BYTE, length).slice());
-  return isThreadAlive(arena, offset, tid) ? name : undefined;
+  return isTidAlive(arena, tid) ? name : undefined;
 }
 
-/**
- * Whether the thread `tid` whose record sits at `offset` of `arena` is still
- * alive. Offset 0 means "no record known", taken as alive.
- */
-export function isThreadAlive(arena: Arena, offset: number, tid: number): boolean {
-  const { i32 } = arena;
-  for (let depth = 0; offset !== 0 && depth < 256; depth++) {
-    if (arena.kindOf(offset) !== KIND.ThreadRecord) return false;
-    const w = payloadIndex(offset);
-    if (Atomics.load(i32, w + THREAD_ID) !== tid || Atomics.load(i32, w + ALIVE) === 0) return false;
-    tid = Atomics.load(i32, w + PARENT_TID);
-    offset = Atomics.load(i32, w + PARENT) >>> 0;
-  }
-  return true;
-}
+export { isTidAlive };

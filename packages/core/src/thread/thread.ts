@@ -55,7 +55,11 @@ export async function terminateChildThread(child: ChildThread, worker: Worker): 
   await worker.terminate();
 }
 
-/** Parent side: the worker has exited (whatever the way); its record says so from now on. */
+/**
+ * Parent side: the worker has exited (whatever the way), or could not be
+ * created. From now on it counts as dead (locks it held are taken over),
+ * and what it held is released.
+ */
 export function childThreadEnded(child: ChildThread): void {
   if (child.ended) return;
   child.ended = true;
@@ -71,7 +75,7 @@ export async function startThread(data: ThreadStartData): Promise<void> {
   writeOutputDirectly();
   const state = coreState();
   for (const buffer of data.arenas) adoptHomeArena(buffer);
-  adoptThreadRecord(adoptHomeArena(data.arenas[0]!), data.record);
+  adoptThreadRecord(adoptHomeArena(data.arenas[0]!), data.record, data.parent.pid);
   state.current = { name: data.name, pid: threadId };
   state.parent = data.parent;
   for (const url of data.preload) await import(url);

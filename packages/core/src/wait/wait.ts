@@ -1,4 +1,5 @@
 import { checkWaitOptions, remaining, type WaitOptions } from "./options.js";
+import { spinBudget, spinEnded } from "./spin.js";
 
 /**
  * One try at what the caller waits for. `true`: done (the try took effect).
@@ -15,15 +16,20 @@ export type Attempt = (beforeSleep: boolean) => true | number;
 export type SleepResult = "ok" | "not-equal" | "timed-out";
 
 /**
- * Reads of the word between tries before sleeping: a hand-off between two
- * running threads is often this quick (a few microseconds), and a plain read
- * keeps the word's cache line shared instead of pulling it away from the
- * thread about to change it, as repeated tries (which take locks) would.
+ * What one failed try costs of the spin budget, besides the reads: a try
+ * that fails at once (the word already moved on) must still use the budget
+ * up, or a waiter whose word keeps changing would spin forever.
  */
-const SPIN_READS = 2000;
+const TRY_COST = 64;
 
-/** Spins reading `cell[index]` until it no longer holds `seen` or the budget is spent; returns the reads left. */
+/**
+ * Spins reading `cell[index]` until it no longer holds `seen` or the budget
+ * is spent; returns the reads left. A plain read keeps the word's cache line
+ * shared instead of pulling it away from the thread about to change it, as
+ * repeated tries (which take locks) would.
+ */
 function spinWhile(cell: Int32Array, index: number, seen: number, budget: number): number {
+  budget = Math.max(0, budget - TRY_COST);
   while (budget > 0 && Atomics.load(cell, index) === seen) budget--;
   return budget;
 }
@@ -72,32 +78,41 @@ export async function sleepAsync(
  */
 export function waitSync(cell: Int32Array, index: number, attempt: Attempt, options?: WaitOptions | number, sliceMs = Infinity): boolean {
   const { deadline } = checkWaitOptions(options);
-  let spins = SPIN_READS;
+  // A short adaptive spin first (wait/spin.ts): a hand-off between two running threads often takes microseconds.
+  let spins = spinBudget();
+  let spun = spins > 0;
   for (;;) {
     const beforeSleep = spins === 0;
     const seen = attempt(beforeSleep);
-    if (seen === true) return true;
+    if (seen === true) {
+      if (spun) spinEnded(!beforeSleep);
+      return true;
+    }
     if (remaining(deadline) === 0) return false;
-    if (beforeSleep) sleepSync(cell, index, seen, deadline, sliceMs);
-    else spins = spinWhile(cell, index, seen, spins);
+    if (!beforeSleep) spins = spinWhile(cell, index, seen, spins);
+    else {
+      if (spun) {
+        spinEnded(false);
+        spun = false;
+      }
+      sleepSync(cell, index, seen, deadline, sliceMs);
+    }
   }
 }
 
 /**
- * Waits with `Atomics.waitAsync` without blocking the event loop; resolves
- * true once `attempt` succeeds, false when the timeout passes, and rejects
- * with `signal.reason` on abort (the attempt has then not taken effect).
+ * Waits with `Atomics.waitAsync` without blocking the event loop: it never
+ * spins, it tries, then sleeps until the word changes. Resolves true once
+ * `attempt` succeeds, false when the timeout passes, and rejects with
+ * `signal.reason` on abort (the attempt has then not taken effect).
  */
 export async function waitAsync(cell: Int32Array, index: number, attempt: Attempt, options?: WaitOptions | number, sliceMs = Infinity): Promise<boolean> {
   const { deadline, signal } = checkWaitOptions(options);
-  let spins = SPIN_READS;
   for (;;) {
     signal?.throwIfAborted();
-    const beforeSleep = spins === 0;
-    const seen = attempt(beforeSleep);
+    const seen = attempt(true);
     if (seen === true) return true;
     if (remaining(deadline) === 0) return false;
-    if (beforeSleep) await sleepAsync(cell, index, seen, deadline, signal, sliceMs);
-    else spins = spinWhile(cell, index, seen, spins);
+    await sleepAsync(cell, index, seen, deadline, signal, sliceMs);
   }
 }

@@ -22,6 +22,11 @@ const scenarios = {
       answered++;
     }
   },
+  // Holds its end, then dies without closing it.
+  holdAndExit: ({ conn }) => {
+    void conn;
+    process.exit(3);
+  },
   // Sends `count` numbered messages, then closes its end.
   sendMany: ({ conn, count, delay }) => {
     if (delay) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, delay);
