@@ -405,7 +405,7 @@ export class Engine {
   #takeResult(message: Uint8Array): void {
     const id = resultId(message);
     const status = resultStatus(message);
-    const value = decode(resultValue(message), true); // the message is ours: the queue copied it out
+    const value = decode(resultValue(message));
     if (id === INIT_FAILED) {
       const cause = deserializeError(value as SerializedError);
       this.#breakPool(new BrokenPoolError(`A worker's initializer failed: ${cause.message}`, { cause }));

@@ -1,6 +1,6 @@
 import { describe, encode, ValueError } from "@multiproc/core";
 import type { Engine, Job } from "./engine.js";
-import type { Mode } from "./protocol.js";
+import { CALL, type Mode } from "./protocol.js";
 import { newTask } from "./messages.js";
 
 /**
@@ -19,7 +19,8 @@ export function prepareJob<T>(
   engine.checkOpen();
   if (signal !== undefined && !(signal instanceof AbortSignal)) throw new TypeError(`Expected \`signal\` to be an AbortSignal, got ${describe(signal)}`);
   const { fnId, specBytes } = engine.functionOf(fn, "fn");
-  const message = newTask(fnId, mode, specBytes, (allocate) => encode(payload, path, allocate));
+  // A map chunk is an array this package made (a slice): no extra properties to look for.
+  const message = newTask(fnId, mode, specBytes, (allocate) => encode(payload, path, allocate, mode !== CALL));
   let job!: Job;
   const promise = new Promise<T>((resolve, reject) => {
     job = { message, signal, resolve: resolve as (value: unknown) => void, reject, onDispatch };

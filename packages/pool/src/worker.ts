@@ -98,7 +98,7 @@ async function main(): Promise<void> {
         entry = [spec, (await resolveTask(spec)) as AnyFunction];
         functions.set(fnId, entry);
       }
-      reply = success(id, await run(entry[0], entry[1], mode, decode(payload, true)));
+      reply = success(id, await run(entry[0], entry[1], mode, decode(payload)));
     } catch (error) {
       reply = failure(id, error);
     }

@@ -37,6 +37,45 @@ describe("encode() / decode()", () => {
     expect([...value.floats]).toEqual([1.5, 2.5]);
   });
 
+  it("gives every typed array, DataView and Buffer an ArrayBuffer of exactly its own bytes, none of anyone else's", () => {
+    const pooled = Buffer.from("abc"); // a view into Node's 8 KiB pool, beside other Buffers' bytes
+    const neighbour = Buffer.from("keep me");
+    const whole = new Int16Array([1, 2, 3, 4]);
+    const value = decode(encode({ pooled, sub: whole.subarray(1, 3), view: new DataView(whole.buffer, 2, 4), whole, again: whole })) as Record<string, ArrayBufferView>;
+    for (const key of ["pooled", "sub", "view", "whole"]) {
+      const view = value[key]!;
+      expect([key, view.byteOffset, view.buffer.byteLength]).toEqual([key, 0, view.byteLength]);
+    }
+    expect(value.pooled).toBeInstanceOf(Uint8Array); // as postMessage gives a Buffer
+    expect(new TextDecoder().decode(value.pooled)).toBe("abc");
+    expect([...(value.sub as Int16Array)]).toEqual([2, 3]);
+    expect((value.view as DataView).getInt16(0, true)).toBe(2);
+    expect(value.again).toBe(value.whole); // shared references stay shared
+    new Uint8Array(value.pooled.buffer).fill(0);
+    expect(neighbour.toString()).toBe("keep me");
+    // A bare partial view too (the top-level value, no container around it).
+    const bare = decode(encode(whole.subarray(2))) as Int16Array;
+    expect([bare.byteOffset, bare.buffer.byteLength, [...bare]]).toEqual([0, 4, [3, 4]]);
+  });
+
+  it("keeps lone surrogates in strings, as structured clone does", () => {
+    for (const text of ["\ud800", "a\udc00b", "x".repeat(5000) + "\ud83d", "😀"]) {
+      expect(roundTrip(text)).toBe(text);
+      expect(roundTrip({ text })).toEqual({ text });
+    }
+  });
+
+  it("keeps an array's extra own properties and its holes, also around shareables and partial views", () => {
+    const plain = Object.assign([0, 1.5], { extra: 1 });
+    expect(Object.entries(roundTrip(plain) as object)).toEqual([["0", 0], ["1", 1.5], ["extra", 1]]);
+    const numbers = Object.assign([1, 2, 3], { label: "ints" });
+    expect((roundTrip(numbers) as { label?: string }).label).toBe("ints");
+    // eslint-disable-next-line no-sparse-arrays
+    const holey = Object.assign([1, , 3], { view: Buffer.from("x") });
+    const back = roundTrip(holey) as unknown[] & { view: Uint8Array };
+    expect([back.length, 1 in back, back[2], back.view.byteOffset]).toEqual([3, false, 3, 0]);
+  });
+
   it("sends arrays of numbers as typed bodies, exactly (-0, NaN, Infinity), aligned or not; anything else in them goes through v8", () => {
     const ints = [0, 1, -1, 2 ** 31 - 1, -(2 ** 31)];
     expect(encode(ints)[0]).toBe(TAG.INT32S);
@@ -158,6 +197,16 @@ describe("toMessage() / fromMessage()", () => {
     const value = { a: [1, 2] };
     expect(toMessage(value)).toEqual({ value });
     expect(fromMessage(toMessage(value))).toBe(value);
+  });
+
+  it("copies partial views to buffers of their own and leaves boxed primitives whole, beside shareables", () => {
+    const counter = new Counter();
+    const value = { counter, boxed: [new String("ab"), new Number(-0), Object(2n)], view: Buffer.from("xyz").subarray(1) };
+    const back = fromMessage(structuredClone(toMessage(value))) as typeof value;
+    expect(back.boxed).toEqual(value.boxed);
+    expect([back.view.byteOffset, back.view.buffer.byteLength, new TextDecoder().decode(back.view)]).toEqual([0, 2, "yz"]);
+    back.counter.add(2);
+    expect(counter.value).toBe(2);
   });
 
   it("names the path of an unsendable part", () => {

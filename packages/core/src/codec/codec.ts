@@ -1,4 +1,4 @@
-import { deserialize, serialize } from "node:v8";
+import { Deserializer, Serializer } from "node:v8";
 import { arenaById } from "../memory/arena.js";
 import { blockOf, releaseBlock, retainBlock, reviveHandle, type Shareable } from "../handle/registry.js";
 import { replaceShareables, restoreShareables, scan } from "./walk.js";
@@ -62,10 +62,37 @@ export type Allocate = (length: number) => Uint8Array;
 const newBytes: Allocate = (length) => new Uint8Array(length);
 
 /**
+ * V8's own structured-clone serializer, as postMessage and structuredClone
+ * use it: typed arrays arrive on an ArrayBuffer of their own (copied out of
+ * the input), views of one buffer keep sharing it, strings keep lone
+ * surrogates, arrays keep extra properties. (`v8.serialize` is Node's
+ * subclass, which sends typed arrays as host objects: they arrive as views
+ * into the input or into Node's 8 KiB Buffer pool, and lose their sharing.)
+ */
+export function serialize(value: unknown): Uint8Array {
+  const serializer = new Serializer();
+  serializer.writeHeader();
+  serializer.writeValue(value);
+  return serializer.releaseBuffer();
+}
+
+function deserialize(bytes: Uint8Array): unknown {
+  const deserializer = new Deserializer(bytes);
+  deserializer.readHeader();
+  return deserializer.readValue();
+}
+
+/** Strings whose UTF-8 form would lose something (lone surrogates) take the structured path. */
+const isWellFormed = (text: string) => (text as unknown as { isWellFormed(): boolean }).isWellFormed();
+
+/**
  * Encodes `value`; throws a TypeError naming where (`path`) an unsendable
  * part sits, before anything is retained, so a failed encode changes nothing.
+ * `plainArray`: the caller made `value` (an array) itself and knows it has
+ * no extra properties and no holes, so a big array of numbers need not be
+ * checked for them (a pool's map chunks).
  */
-export function encode(value: unknown, path = "value", allocate: Allocate = newBytes): Uint8Array {
+export function encode(value: unknown, path = "value", allocate: Allocate = newBytes, plainArray = false): Uint8Array {
   switch (typeof value) {
     case "undefined":
       return tagOnly(TAG.UNDEFINED, allocate);
@@ -84,7 +111,7 @@ export function encode(value: unknown, path = "value", allocate: Allocate = newB
         out.set(value, BODY);
         return out;
       }
-      if (Array.isArray(value) && Object.getPrototypeOf(value) === Array.prototype) {
+      if (Array.isArray(value) && Object.getPrototypeOf(value) === Array.prototype && (plainArray || Object.keys(value).length === value.length)) {
         const numbers = encodeNumbers(value, allocate);
         if (numbers) return numbers;
       }
@@ -163,6 +190,7 @@ function encodeNumber(value: number, allocate: Allocate): Uint8Array {
 const SHORT_STRING = 4096;
 
 function encodeString(value: string, allocate: Allocate): Uint8Array {
+  if (!isWellFormed(value)) return encodeStructured(value, "value", allocate);
   if (value.length <= SHORT_STRING) {
     const out = allocate(1 + value.length * 3);
     out[0] = TAG.STRING;
@@ -186,21 +214,22 @@ function encodeStructured(value: unknown, path: string, allocate: Allocate): Uin
   } catch (error) {
     throw locateUnserializable(value, path, error);
   }
-  if (!dirty) {
+  if (shareables.length === 0) {
     const out = allocate(BODY + body.byteLength);
     out.fill(0, 0, BODY);
     out[0] = TAG.V8;
     out.set(body, BODY);
     return out;
   }
+  // Every block first: a shareable that refuses to be sent (a released one) throws before anything is retained.
+  const blocks = shareables.map(blockOf);
   const head = align8(5 + shareables.length * HANDLE_BYTES);
   const out = allocate(head + body.byteLength);
   const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
   out.fill(0, 0, head);
   out[0] = TAG.V8_HANDLES;
   view.setUint32(1, shareables.length, true);
-  shareables.forEach((shareable, i) => {
-    const block = blockOf(shareable);
+  blocks.forEach((block, i) => {
     retainBlock(block);
     view.setUint32(5 + i * HANDLE_BYTES, block.kind, true);
     view.setUint32(9 + i * HANDLE_BYTES, block.arena.id, true);
@@ -211,12 +240,10 @@ function encodeStructured(value: unknown, path: string, allocate: Allocate): Uin
 }
 
 /**
- * Decodes what `encode` made; `bytes` may be a view over shared memory.
- * `owned`: the caller hands the bytes over for good (nobody will write them
- * again), so typed arrays inside a structured value may keep pointing into
- * them instead of into a copy (see ownBody).
+ * Decodes what `encode` made; `bytes` may be a view over shared memory. What
+ * it returns owns its memory: nothing in it points into `bytes`.
  */
-export function decode(bytes: Uint8Array, owned = false): unknown {
+export function decode(bytes: Uint8Array): unknown {
   switch (bytes[0]) {
     case TAG.UNDEFINED:
       return undefined;
@@ -240,7 +267,7 @@ export function decode(bytes: Uint8Array, owned = false): unknown {
       return out;
     }
     case TAG.V8:
-      return deserialize(ownBody(bytes, BODY, owned));
+      return deserialize(bytes.subarray(BODY));
     case TAG.INT32S:
       return decodeNumbers(bytes, true);
     case TAG.FLOAT64S:
@@ -253,25 +280,11 @@ export function decode(bytes: Uint8Array, owned = false): unknown {
         const at = 5 + i * HANDLE_BYTES;
         revived.push(reviveHandle(view.getUint32(at, true), view.getUint32(at + 4, true), view.getUint32(at + 8, true)));
       }
-      return restoreShareables(deserialize(ownBody(bytes, align8(5 + count * HANDLE_BYTES), owned)), revived);
+      return restoreShareables(deserialize(bytes.subarray(align8(5 + count * HANDLE_BYTES))), revived);
     }
     default:
       throw new TypeError(`Cannot decode a value with tag ${bytes[0]}: the bytes are not multiproc codec output`);
   }
-}
-
-/**
- * node:v8's deserializer returns a typed array inside a value as a view into
- * its input (when aligned), not a copy. Decoding straight from a queue's
- * segment, a spill block or a reused scratch buffer would hand out arrays
- * whose bytes change when that memory is reused; so, unless the caller owns
- * the bytes, the body is copied into memory that belongs to the value.
- */
-function ownBody(bytes: Uint8Array, at: number, owned: boolean): Uint8Array {
-  if (owned) return bytes.subarray(at);
-  const body = new Uint8Array(bytes.byteLength - at);
-  body.set(bytes.subarray(at));
-  return body;
 }
 
 /**

@@ -26,8 +26,8 @@ export function toMessage(value: unknown, path = "value"): Message {
   const replaced = replaceShareables(value, dirty, shareables);
   const handles: number[] = [];
   const arenas = new Map<number, SharedArrayBuffer>();
-  for (const shareable of shareables) {
-    const block = blockOf(shareable);
+  const blocks = shareables.map(blockOf); // all first: one that refuses to be sent throws before anything is retained
+  for (const block of blocks) {
     retainBlock(block);
     handles.push(block.kind, block.arena.id, block.offset);
     arenas.set(block.arena.id, block.arena.buffer);

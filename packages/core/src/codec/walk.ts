@@ -1,3 +1,4 @@
+import { isBoxedPrimitive } from "node:util/types";
 import { isShareable, SHAREABLE, type Shareable } from "../handle/registry.js";
 
 /**
@@ -8,6 +9,25 @@ import { isShareable, SHAREABLE, type Shareable } from "../handle/registry.js";
 export const HANDLE_KEY = "\u0000multiproc.handle";
 export type HandleMark = { [HANDLE_KEY]: number };
 
+/**
+ * A typed array or DataView over part of a larger buffer (a Node Buffer from
+ * its 8 KiB pool, a subarray): structured clone would send the whole buffer,
+ * other data included. It travels as a copy of its own bytes instead, and
+ * arrives on an ArrayBuffer of exactly its size (as a plain typed array:
+ * a Buffer arrives as a Uint8Array, as it does through postMessage).
+ */
+export function isPartialView(value: object): value is ArrayBufferView {
+  return ArrayBuffer.isView(value) && (value.byteOffset !== 0 || value.byteLength !== value.buffer.byteLength) && !(value.buffer instanceof SharedArrayBuffer);
+}
+
+function ownCopy(view: ArrayBufferView): ArrayBufferView {
+  const bytes = (view.buffer as ArrayBuffer).slice(view.byteOffset, view.byteOffset + view.byteLength);
+  if (view instanceof DataView) return new DataView(bytes);
+  const tag = Object.prototype.toString.call(view).slice(8, -1); // "Uint8Array" for a Buffer too
+  const ctor = (globalThis as unknown as Record<string, new (buffer: ArrayBuffer) => ArrayBufferView>)[tag]!;
+  return new ctor(bytes);
+}
+
 /** Leaves that structured clone copies as they are and that hold no nested values. */
 function isOpaqueLeaf(value: object): boolean {
   return (
@@ -15,7 +35,8 @@ function isOpaqueLeaf(value: object): boolean {
     value instanceof ArrayBuffer ||
     value instanceof SharedArrayBuffer ||
     value instanceof Date ||
-    value instanceof RegExp
+    value instanceof RegExp ||
+    isBoxedPrimitive(value) // new String("ab") has keys "0" and "1", read-only: nothing to walk
   );
 }
 
@@ -36,9 +57,10 @@ function unsendable(path: string, value: unknown): TypeError {
 
 /**
  * Walks `value` as structured clone would (own enumerable string keys, Map and
- * Set entries, arrays) and throws a TypeError naming the path of the first
- * value that cannot be sent. Returns the containers that lead to a shareable
- * instance (the ones `replaceShareables` must copy), or null when there is none.
+ * Set entries, arrays and their extra properties) and throws a TypeError
+ * naming the path of the first value that cannot be sent. Returns the
+ * containers that lead to a shareable instance or a partial view (the ones
+ * `replaceShareables` must copy), or null when there is none.
  */
 export function scan(value: unknown, path: string, asBytes = false): Set<object> | null {
   const parents = new Map<object, object[]>();
@@ -84,6 +106,10 @@ function scanInner(value: unknown, path: string, parent: object | undefined, par
         `which arrive sharing their memory (this ${value.constructor.name} would arrive as a copy)`,
     );
   }
+  if (isPartialView(value)) {
+    holders.push(value);
+    return;
+  }
   if (isOpaqueLeaf(value)) return;
   if (value instanceof WeakMap || value instanceof WeakSet || value instanceof Promise || value instanceof WeakRef) {
     throw unsendable(path, value);
@@ -100,6 +126,7 @@ function scanInner(value: unknown, path: string, parent: object | undefined, par
     for (const v of value) scanInner(v, `${path}.<item ${i++}>`, value, parents, holders, asBytes);
   } else if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) scanInner(value[i], childPath(path, i), value, parents, holders, asBytes);
+    for (const key of extraKeys(value)) scanInner((value as unknown as Record<string, unknown>)[key], childPath(path, key), value, parents, holders, asBytes);
   } else {
     for (const key of Object.keys(value)) {
       scanInner((value as Record<string, unknown>)[key], childPath(path, key), value, parents, holders, asBytes);
@@ -107,9 +134,23 @@ function scanInner(value: unknown, path: string, parent: object | undefined, par
   }
 }
 
+const INDEX = /^(0|[1-9]\d*)$/;
+
+/**
+ * The own enumerable keys of an array that are not indices (structured clone
+ * keeps them). Object.keys lists indices first, so there are none when the
+ * last key is an index.
+ */
+function extraKeys(array: unknown[]): string[] {
+  const keys = Object.keys(array);
+  const last = keys[keys.length - 1];
+  return last === undefined || INDEX.test(last) ? [] : keys.filter((key) => !INDEX.test(key));
+}
+
 /**
  * A copy of `value` in which every shareable is replaced by a mark holding
- * its index in `out`, keeping shared references and cycles. Only the `dirty`
+ * its index in `out`, and every partial view by a copy of its own bytes,
+ * keeping shared references and cycles. Only the `dirty`
  * containers (from `scan`) are copied; everything else is passed as it is, so
  * v8 still sees (and refuses) host objects and keeps typed arrays intact.
  */
@@ -118,6 +159,10 @@ export function replaceShareables(value: unknown, dirty: ReadonlySet<object>, ou
   const counts = new Map<Shareable, number>();
   const visit = (v: unknown): unknown => {
     if (typeof v !== "object" || v === null) return v;
+    if (isPartialView(v)) {
+      if (!memo.has(v)) memo.set(v, ownCopy(v));
+      return memo.get(v);
+    }
     if (isShareable(v)) {
       let index = counts.get(v);
       if (index === undefined) {
@@ -141,9 +186,10 @@ export function replaceShareables(value: unknown, dirty: ReadonlySet<object>, ou
       return copy;
     }
     if (Array.isArray(v)) {
-      const copy: unknown[] = [];
+      const copy: unknown[] = new Array(v.length);
       memo.set(v, copy);
-      for (let i = 0; i < v.length; i++) copy[i] = visit(v[i]);
+      for (let i = 0; i < v.length; i++) if (i in v) copy[i] = visit(v[i]);
+      for (const key of extraKeys(v)) (copy as unknown as Record<string, unknown>)[key] = visit((v as unknown as Record<string, unknown>)[key]);
       return copy;
     }
     const copy: Record<string, unknown> = {};
