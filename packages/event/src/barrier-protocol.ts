@@ -28,6 +28,8 @@ export function* waitProtocol(words: Int32Array, slots: Int32Array, deadline: nu
       }
       yield* sleep(words, deadline);
     }
+    // A party that died waiting in this generation breaks it, whether or not anyone was there to see it die.
+    if (words[STATE] === FILLING && deadInside(words, slots)) breakBarrier(words);
     if (words[STATE] === BROKEN) throw new BrokenBarrierError();
     const index = words[COUNT]!;
     words[COUNT] = index + 1;
