@@ -25,6 +25,18 @@ export interface CoreState {
   critical?: CriticalGuard;
   /** The references this thread's instances hold, for its parent to release if it dies (handle/ledger.ts). */
   ledger?: LedgerState;
+  /** Every reference an instance of this thread holds and has not released (handle/registry.ts), for reclaimUnreachable. */
+  bound?: Set<BoundReference>;
+  /** Releases the references of collected instances now; returns how many (handle/registry.ts). */
+  reclaim?: () => number;
+}
+
+/** One instance's reference to a block, and a weak way back to the instance. */
+export interface BoundReference {
+  readonly owner: WeakRef<object>;
+  readonly arena: Arena;
+  readonly offset: number;
+  readonly entry: number;
 }
 
 const KEY = Symbol.for("multiproc.core");

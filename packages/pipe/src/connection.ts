@@ -313,7 +313,12 @@ function copyInto(target: Uint8Array, offset: number, message: Uint8Array): numb
 export function disposeConnection(block: Block): void {
   const words = block.int32(0, WORDS);
   if (Atomics.exchange(words, CLOSED, 1) === 0) {
-    for (const ref of [SEND_REF, RECV_REF]) if (words[ref + 1]) (reviveStoredBlock(words, ref, KIND.Queue) as Queue<unknown>).close();
+    for (const ref of [SEND_REF, RECV_REF]) {
+      if (!words[ref + 1]) continue;
+      const queue = reviveStoredBlock(words, ref, KIND.Queue) as Queue<unknown>;
+      queue.close();
+      unbindBlock(queue); // at once, not when collected (close() did if the queue was empty)
+    }
   }
   if (words[SEND_REF + 1]) dropStoredBlock(words, SEND_REF);
   if (words[RECV_REF + 1]) dropStoredBlock(words, RECV_REF);

@@ -1,5 +1,6 @@
 import { discardEncoded, encode } from "@multiproc/core";
 import type { Engine, Job } from "./engine.js";
+import { callSignal } from "./call-signal.js";
 import { autoChunksize, prepareJob, readChunk } from "./jobs.js";
 import type { Mode } from "./protocol.js";
 import { taskPayload } from "./messages.js";
@@ -45,10 +46,17 @@ function nameUnsendable(items: unknown[], error: TypeError): TypeError {
 /** The whole map at once: results in input order; the first failure rejects it and drops its queued chunks. */
 export function mapAll<R>(engine: Engine, fn: unknown, items: unknown[], mode: Mode, options: MapOptions, chunksize: number | undefined): Promise<R[]> {
   const size = chunksize ?? autoChunksize(items.length, engine.size);
-  const chunks = prepareChunks(engine, fn, mode, items, size, options.signal);
+  const call = callSignal(options.signal);
+  let chunks: ReturnType<typeof prepareChunks>;
+  try {
+    chunks = prepareChunks(engine, fn, mode, items, size, call.signal);
+  } catch (error) {
+    call.release();
+    throw error;
+  }
   for (const { job } of chunks) engine.submit(job);
   const out = new Array<R>(items.length);
-  return new Promise<R[]>((resolve, reject) => {
+  const settled = new Promise<R[]>((resolve, reject) => {
     let left = chunks.length;
     let done = 0;
     let failed = false;
@@ -70,6 +78,8 @@ export function mapAll<R>(engine: Engine, fn: unknown, items: unknown[], mode: M
       );
     });
   });
+  void settled.then(call.release, call.release);
+  return settled;
 }
 
 /**
@@ -86,6 +96,7 @@ export async function* mapLazily<R>(
   chunksize: number,
   ordered: boolean,
 ): AsyncGenerator<R> {
+  const call = callSignal(options.signal);
   const inFlight = new Map<number, { job: Job; settled: Promise<{ key: number; values?: unknown[]; error?: unknown }> }>();
   const limit = engine.size * 2;
   let nextKey = 0;
@@ -111,7 +122,7 @@ export async function* mapLazily<R>(
           reading = false;
           if (items.length < chunksize) exhausted = inputClosed = true;
           if (items.length === 0) break;
-          ({ job, promise } = prepareJob<unknown[]>(engine, fn, mode, items, "items", options.signal));
+          ({ job, promise } = prepareJob<unknown[]>(engine, fn, mode, items, "items", call.signal));
         } catch (error) {
           // A read that threw ends the input (its partial chunk is dropped, as
           // Python drops it); an unsendable chunk leaves the input to close.
@@ -148,6 +159,7 @@ export async function* mapLazily<R>(
       else for (const value of outcome.values!) yield value as R;
     }
   } finally {
+    call.release();
     for (const { job } of inFlight.values()) engine.cancelQueued(job);
     if (!inputClosed) await (iterator as AsyncIterator<unknown>).return?.();
   }

@@ -1,3 +1,4 @@
+import { getEventListeners } from "node:events";
 import { describe, expect, it, vi } from "vitest";
 import { task, TimeoutError, ValueError } from "@multiproc/core";
 import { AsyncResult, BrokenPoolError, CancelledError, Pool, WorkerDiedError } from "@multiproc/pool";
@@ -159,6 +160,42 @@ describe("Pool", () => {
     await expect(running).rejects.toThrow("too slow");
     expect(await pool.apply(ref("threadId"))).not.toBe(before);
     await expect(pool.apply(ref("square"), [1], { signal: AbortSignal.abort(new Error("early")) })).rejects.toThrow("early");
+  });
+
+  it("a map call adds one abort listener to the caller's signal, whatever its size, and removes it when it settles", async () => {
+    await using pool = new Pool({ processes: 2 });
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning.message);
+    process.on("warning", onWarning);
+    try {
+      const controller = new AbortController();
+      const { signal } = controller;
+      const mapping = pool.map(ref("square"), Array.from({ length: 2_000 }, (_, i) => i), { chunksize: 1, signal });
+      expect(getEventListeners(signal, "abort")).toHaveLength(1);
+      expect((await mapping)[1_999]).toBe(1_999 * 1_999);
+      expect(getEventListeners(signal, "abort")).toHaveLength(0);
+
+      const seen: number[] = [];
+      for await (const value of pool.imap(ref("square"), [1, 2, 3, 4, 5, 6, 7, 8], { signal })) {
+        seen.push(value);
+        expect(getEventListeners(signal, "abort")).toHaveLength(1);
+      }
+      expect([seen.length, getEventListeners(signal, "abort").length]).toEqual([8, 0]);
+
+      // An abort still stops every task of the call, queued or running.
+      const cell = newCell();
+      const blocked = pool.map(ref("blockUntil"), [cell, cell, cell, cell], { chunksize: 1, signal });
+      await entered(cell, 2);
+      controller.abort(new Error("enough"));
+      await expect(blocked).rejects.toThrow("enough");
+      expect(getEventListeners(signal, "abort")).toHaveLength(0);
+      expect(await pool.map(ref("square"), [3], { signal: new AbortController().signal })).toEqual([9]);
+      await expect(pool.map(ref("square"), [1, 2], { signal: AbortSignal.abort(new Error("early")) })).rejects.toThrow("early");
+      expect(() => pool.map(ref("square"), [1], { signal: "stop" as never })).toThrow(/Expected `signal` to be an AbortSignal, got/);
+    } finally {
+      process.off("warning", onWarning);
+    }
+    expect(warnings.filter((w) => /memory leak|listeners/i.test(w))).toEqual([]);
   });
 
   it("initializer runs in every worker before its tasks; one that throws breaks the pool without respawning", async () => {

@@ -49,6 +49,12 @@ export interface Channel {
   spilled: number;
   /** Runs when this thread takes the queue's lock over from a thread that died holding it. */
   readonly repair: () => void;
+  /** Async waits of this instance in progress: while any is, the instance keeps its memory (see spent.ts). */
+  waiting: number;
+  /** Set by the instance: lets go of its memory if the queue is spent and nothing of it waits (spent.ts). */
+  settle: () => void;
+  /** True for an instance's private copy of a spent queue's header: its shared memory was let go of. */
+  readonly spent: boolean;
 }
 
 /**
@@ -64,7 +70,7 @@ interface SegmentView {
   u32: Uint32Array;
 }
 
-const NO_SEGMENT: SegmentView = { offset: -1, base: 0, u8: new Uint8Array(0), u32: new Uint32Array(0) };
+export const NO_SEGMENT: SegmentView = { offset: -1, base: 0, u8: new Uint8Array(0), u32: new Uint32Array(0) };
 
 function segmentView(channel: Channel, cached: SegmentView, segment: number): SegmentView {
   if (cached.offset === segment) return cached;
@@ -135,6 +141,9 @@ export function openChannel(block: Block): Channel {
       return new Uint8Array(channel.arena.buffer, payload(spill), length);
     },
     repair: () => repairChannel(channel),
+    waiting: 0,
+    settle: () => {},
+    spent: false,
   };
   return channel;
 }

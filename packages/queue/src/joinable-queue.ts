@@ -1,6 +1,7 @@
 import { KIND, ValueError, waitAsync, waitSync, type Attempt, type WaitOptions } from "@multiproc/core";
 import { DONE, PUTS, unfinished } from "./channel.js";
 import { RECHECK_MS } from "./layout.js";
+import { whileWaiting } from "./operations.js";
 import { describeQueue, Queue, type QueueOptions } from "./queue.js";
 
 /**
@@ -40,14 +41,17 @@ export class JoinableQueue<T = unknown> extends Queue<T> {
       const left = (Atomics.load(words, PUTS) - done) | 0;
       if (left <= 0) throw new ValueError("taskDone() was called more times than items were put");
       if (Atomics.compareExchange(words, DONE, done, (done + 1) | 0) !== done) continue;
-      if (left === 1) Atomics.notify(words, DONE);
+      if (left === 1) {
+        Atomics.notify(words, DONE);
+        this.channel.settle(); // closed and empty too? then spent
+      }
       return;
     }
   }
 
   /** Resolves true once every item put has been marked done, false when `timeout` passed first. */
   join(options?: WaitOptions | number): Promise<boolean> {
-    return waitAsync(this.channel.words, DONE, this.#idle, options, RECHECK_MS);
+    return whileWaiting(this.channel, waitAsync(this.channel.words, DONE, this.#idle, options, RECHECK_MS));
   }
 
   joinSync(options?: WaitOptions | number): boolean {

@@ -75,9 +75,14 @@ export function tryGet(channel: Channel): unknown {
   unlock(channel);
   if (taken) {
     wakePutter(channel, putters);
-    return takenValue(channel, taken);
+    const value = takenValue(channel, taken);
+    if (closed) channel.settle(); // this get may have drained a closed queue
+    return value;
   }
-  if (closed) throw drained(closed);
+  if (closed) {
+    channel.settle();
+    throw drained(closed);
+  }
   return NOTHING;
 }
 
@@ -179,20 +184,39 @@ function getAttempt(channel: Channel, waiter: Waiter, out: { value?: unknown }, 
     }
     if (taken) {
       const putters = words[PUTTERS]!;
+      const closed = words[CLOSED];
       unlock(channel);
       wakePutter(channel, putters);
       out.value = takenValue(channel, taken);
+      if (closed) channel.settle(); // this get may have drained a closed queue
       return true;
     }
     if (words[CLOSED]) {
       const state = words[CLOSED]!;
       unlock(channel);
+      channel.settle();
       throw drained(state);
     }
     const seq = waiter.sleepOn(beforeSleep);
     unlock(channel);
     return seq;
   };
+}
+
+/**
+ * Counts an async wait of this instance while it is in progress: its attempts
+ * hold the instance's shared memory, which a close() on this thread must not
+ * let go of until the wait is over (spent.ts). Only waits count: a put or get
+ * that succeeds at once is done with the memory before it returns.
+ */
+export async function whileWaiting<R>(channel: Channel, wait: Promise<R>): Promise<R> {
+  channel.waiting++;
+  try {
+    return await wait;
+  } finally {
+    channel.waiting--;
+    channel.settle();
+  }
 }
 
 const hasItems = (words: Int32Array) => Atomics.load(words, ITEMS) > 0;
@@ -208,7 +232,7 @@ export async function putItem(channel: Channel, item: unknown, options: WaitOpti
     if (!done) {
       outgoing = own(outgoing); // other code on this thread encodes while this put waits
       waiter = new Waiter(channel, PUTTERS, FREE_SEQ);
-      done = await waitAsync(channel.words, FREE_SEQ, putAttempt(channel, outgoing, waiter), options, RECHECK_MS);
+      done = await whileWaiting(channel, waitAsync(channel.words, FREE_SEQ, putAttempt(channel, outgoing, waiter), options, RECHECK_MS));
     }
   } finally {
     waiter?.leave(hasRoom);
@@ -281,7 +305,7 @@ export async function getItem<T>(channel: Channel, options: WaitOptions | number
   const waiter = new Waiter(channel, GETTERS, GET_SEQ);
   let done: boolean;
   try {
-    done = await waitAsync(channel.words, GET_SEQ, getAttempt(channel, waiter, out, filter), options, RECHECK_MS);
+    done = await whileWaiting(channel, waitAsync(channel.words, GET_SEQ, getAttempt(channel, waiter, out, filter), options, RECHECK_MS));
   } finally {
     waiter.leave(hasItems);
   }
@@ -337,7 +361,7 @@ function readableAttempt(channel: Channel, waiter: Waiter): Attempt {
 export async function waitReadable(channel: Channel, options: WaitOptions | number | undefined): Promise<boolean> {
   const waiter = new Waiter(channel, GETTERS, GET_SEQ);
   try {
-    return await waitAsync(channel.words, GET_SEQ, readableAttempt(channel, waiter), options, RECHECK_MS);
+    return await whileWaiting(channel, waitAsync(channel.words, GET_SEQ, readableAttempt(channel, waiter), options, RECHECK_MS));
   } finally {
     waiter.leave(hasItems);
   }

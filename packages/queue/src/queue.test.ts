@@ -1,7 +1,7 @@
 import { inspect } from "node:util";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { deserializeError, SHAREABLE, ValueError } from "@multiproc/core";
+import { currentThreadRecord, deserializeError, SHAREABLE, ValueError } from "@multiproc/core";
 import { Lock } from "@multiproc/lock";
 import { JoinableQueue, Queue, QueueClosedError, QueueEmptyError, QueueFullError, ShutDown, SimpleQueue } from "@multiproc/queue";
 import { collectGarbage, Counter, runFixture } from "@multiproc/test-utils";
@@ -330,6 +330,76 @@ describe("Queue", () => {
     queue = undefined;
     await collectGarbage();
     expect(block.arena.refcount(block.offset)).toBe(1);
+  });
+});
+
+describe("closed and empty: the memory is let go of at once", () => {
+  const live = () => currentThreadRecord().arena.liveBlocks();
+
+  it("frees a queue closed here when it is empty, or when the last get drains it, with no garbage collection", () => {
+    const before = live();
+    for (let i = 0; i < 20_000; i++) {
+      const queue = i % 3 === 0 ? new Queue() : i % 3 === 1 ? new JoinableQueue() : new SimpleQueue();
+      queue.putSync({ i, big: i % 100 === 0 ? new Uint8Array(30_000) : undefined });
+      queue.close(); // not empty yet: the get below drains it
+      queue.getSync();
+      if (queue instanceof JoinableQueue) queue.taskDone();
+    }
+    expect(live()).toBe(before);
+  });
+
+  it("answers as the spent queue it is: closed errors, size 0, join at once; sending it is a clear ValueError", async () => {
+    const before = live();
+    const queue = new JoinableQueue<number>({ maxsize: 3 });
+    queue.close();
+    expect(live()).toBe(before);
+    expect(() => queue.putNowait(1)).toThrow(QueueClosedError);
+    await expect(queue.get()).rejects.toThrow(QueueClosedError);
+    expect(() => queue.getSync()).toThrow(QueueClosedError);
+    expect([queue.qsize(), queue.empty(), queue.full(), queue.maxsize, queue.isShutdown]).toEqual([0, true, false, 3, false]);
+    await expect(queue.join()).resolves.toBe(true);
+    expect(() => queue.taskDone()).toThrow(ValueError);
+    expect(String(queue)).toMatch(/^<JoinableQueue at 0x[0-9a-f]+ size=0 maxsize=3 unfinished=0 closed>$/);
+    const items: number[] = [];
+    for await (const item of queue) items.push(item);
+    expect(items).toEqual([]);
+    const carrier = new Queue();
+    expect(() => carrier.putNowait({ queue })).toThrow(/Cannot send this JoinableQueue: it is closed and empty, and this instance let go of its shared memory/);
+    expect(carrier.qsize()).toBe(0);
+  });
+
+  it("keeps the memory while this thread's own async get waits on it, and lets go when the get ends", async () => {
+    await collectGarbage();
+    const before = live();
+    const queue = new Queue<number>();
+    const waiting = queue.get();
+    queue.close();
+    expect(live()).toBeGreaterThan(before); // the waiting get still reads the queue
+    await expect(waiting).rejects.toThrow(QueueClosedError);
+    expect(live()).toBe(before);
+  });
+
+  it("keeps a JoinableQueue until its items are done, and the other threads' copies working", async () => {
+    const before = live();
+    const queue = new JoinableQueue<number>();
+    for (let i = 0; i < 10; i++) queue.putNowait(i);
+    const worker = inWorker("work", { queue, count: 10 });
+    await expect(queue.join({ timeout: 20_000 })).resolves.toBe(true);
+    await worker;
+    queue.close();
+    expect(live()).toBe(before);
+  });
+
+  it("leaves other threads' instances of a queue working: each lets go of its own reference", async () => {
+    const queue = new Queue<number>();
+    const block = queue[SHAREABLE]();
+    const there = inWorker("drainAfterClose", { queue });
+    queue.putSync(1);
+    queue.putSync(2);
+    queue.close(); // spent here only once the worker has got both items
+    expect(await there).toEqual([1, 2]);
+    expect(() => queue.getNowait()).toThrow(QueueClosedError);
+    expect(block.arena.kindOf(block.offset)).toBe(0); // the worker's reference and this one are both gone: freed
   });
 });
 

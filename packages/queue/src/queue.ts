@@ -2,6 +2,7 @@ import { claimBlock, describe, KIND, SHAREABLE, ValueError, type Block, type Sha
 import { CLOSED, CLOSED_BY_CLOSE, closeChannel, initChannel, ITEMS, isFull, MAXSIZE, openChannel, SHUT_DOWN, shutdownChannel, type Channel } from "./channel.js";
 import { QueueClosedError, ShutDown } from "./errors.js";
 import { HEADER_WORDS } from "./layout.js";
+import { settleChannel } from "./spent.js";
 import { getItem, getItemNowait, getItemSync, NOTHING, type GetFilter, putAllNowait, putItem, putItemNowait, putItemSync, tryGet, waitReadable, waitReadableSync } from "./operations.js";
 
 /**
@@ -52,11 +53,14 @@ export function openQueue(owner: object, kind: number, options: QueueOptions | u
  */
 export class Queue<T = unknown> implements Shareable, AsyncIterable<T> {
   protected static readonly kindId: number = KIND.Queue;
-  readonly #channel: Channel;
+  /** Replaced by a private copy once the queue is spent here (spent.ts). */
+  #channel: Channel;
 
   constructor(options?: QueueOptions) {
     const cls = new.target as unknown as { kindId: number };
     this.#channel = openQueue(this, cls.kindId, options);
+    const joinable = cls.kindId === KIND.JoinableQueue;
+    this.#channel.settle = () => (this.#channel = settleChannel(this, this.#channel, joinable));
   }
 
   /** Appends `item`, waiting while the queue is full; rejects with QueueFullError after `timeout`, QueueClosedError once closed. */
@@ -105,9 +109,14 @@ export class Queue<T = unknown> implements Shareable, AsyncIterable<T> {
     return this.#channel.words[MAXSIZE]!;
   }
 
-  /** No more puts, in any thread; gets drain what is left, then throw QueueClosedError. Waiters wake. */
+  /**
+   * No more puts, in any thread; gets drain what is left, then throw
+   * QueueClosedError. Waiters wake. Once the queue is closed and empty, this
+   * instance lets go of its shared memory (the last one frees it).
+   */
   close(): void {
     closeChannel(this.#channel);
+    this.#channel.settle();
   }
 
   /**
@@ -123,6 +132,7 @@ export class Queue<T = unknown> implements Shareable, AsyncIterable<T> {
       throw new TypeError(`Expected \`immediate\` to be a boolean, got ${describe(options.immediate)}`);
     }
     shutdownChannel(this.#channel, options.immediate ?? false);
+    this.#channel.settle();
   }
 
   /** Whether `shutdown()` was called (Python's `is_shutdown`). */
@@ -143,7 +153,7 @@ export class Queue<T = unknown> implements Shareable, AsyncIterable<T> {
   }
 
   [SHAREABLE](): Block {
-    return this.#channel.block;
+    return sendableBlock(this.constructor.name, this.#channel);
   }
 
   /** @internal For @multiproc/pipe's poll(): true once an item is there or the queue is closed, false after `timeout`. */
@@ -189,6 +199,14 @@ export class Queue<T = unknown> implements Shareable, AsyncIterable<T> {
   [Symbol.for("nodejs.util.inspect.custom")](): string {
     return this.toString();
   }
+}
+
+/** The block to send, unless this instance let go of it (the queue is spent: sending it could serve no put or get anywhere). */
+export function sendableBlock(name: string, channel: Channel): Block {
+  if (channel.spent) {
+    throw new ValueError(`Cannot send this ${name}: it is closed and empty, and this instance let go of its shared memory. Send a queue before it is spent.`);
+  }
+  return channel.block;
 }
 
 /** The description every queue class gives of itself. */

@@ -1,7 +1,8 @@
 import { KIND, SHAREABLE, type Block, type Shareable, type WaitOptions } from "@multiproc/core";
 import { closeChannel, ITEMS, type Channel } from "./channel.js";
-import { getItem, getItemSync, putItem } from "./operations.js";
-import { describeQueue, openQueue } from "./queue.js";
+import { getItem, getItemSync, putItem, putItemSync } from "./operations.js";
+import { describeQueue, openQueue, sendableBlock } from "./queue.js";
+import { settleChannel } from "./spent.js";
 
 /**
  * An unbounded FIFO queue with only the essentials, as Python's
@@ -15,14 +16,22 @@ import { describeQueue, openQueue } from "./queue.js";
  * ```
  */
 export class SimpleQueue<T = unknown> implements Shareable {
-  readonly #channel: Channel;
+  /** Replaced by a private copy once the queue is spent here (spent.ts). */
+  #channel: Channel;
 
   constructor() {
     this.#channel = openQueue(this, KIND.SimpleQueue, undefined);
+    this.#channel.settle = () => (this.#channel = settleChannel(this, this.#channel, false));
   }
 
+  /** Appends `item` (the queue is unbounded: this never waits). */
   put(item: T): Promise<void> {
     return putItem(this.#channel, item, undefined);
+  }
+
+  /** `put()` without a Promise, for synchronous code (Python's `put` is synchronous). */
+  putSync(item: T): void {
+    putItemSync(this.#channel, item, undefined);
   }
 
   get(options?: WaitOptions | number): Promise<T> {
@@ -39,10 +48,11 @@ export class SimpleQueue<T = unknown> implements Shareable {
 
   close(): void {
     closeChannel(this.#channel);
+    this.#channel.settle();
   }
 
   [SHAREABLE](): Block {
-    return this.#channel.block;
+    return sendableBlock("SimpleQueue", this.#channel);
   }
 
   toString(): string {

@@ -1,4 +1,4 @@
-import { claimBlock, describe, KIND, SHAREABLE, ValueError, type Block, type Shareable } from "@multiproc/core";
+import { claimBlock, describe, KIND, SHAREABLE, unbindBlock, ValueError, type Block, type Shareable } from "@multiproc/core";
 
 /** Payload: word 0 SIZE, bytes from byte 16 (16-aligned). */
 const SIZE = 0;
@@ -17,8 +17,9 @@ const DATA_BYTE = 16;
  */
 export class SharedMemory implements Shareable {
   readonly #block: Block;
-  /** The bytes, a Uint8Array over the shared memory. */
-  readonly buf: Uint8Array;
+  readonly #size: number;
+  /** Undefined once closed: the view must not outlive this instance's reference. */
+  #buf: Uint8Array | undefined;
 
   constructor(options: { size: number }) {
     if (typeof options !== "object" || options === null) throw new TypeError(`Expected options like { size }, got ${describe(options)}`);
@@ -29,14 +30,51 @@ export class SharedMemory implements Shareable {
     this.#block = block;
     const header = block.int32(0, 1);
     if (!revived) header[SIZE] = size;
-    this.buf = new Uint8Array(block.arena.buffer, block.payloadOffset + DATA_BYTE, header[SIZE]! >>> 0);
+    this.#size = header[SIZE]! >>> 0;
+    this.#buf = new Uint8Array(block.arena.buffer, block.payloadOffset + DATA_BYTE, this.#size);
+  }
+
+  /** The bytes, a Uint8Array over the shared memory; ValueError after close(). */
+  get buf(): Uint8Array {
+    if (!this.#buf) throw new ValueError("This SharedMemory is closed: its buf is gone");
+    return this.#buf;
   }
 
   get size(): number {
-    return this.buf.byteLength;
+    return this.#size;
+  }
+
+  get closed(): boolean {
+    return this.#buf === undefined;
+  }
+
+  /**
+   * Python's `close()`: this instance lets go of the memory now (the last
+   * instance anywhere frees it), instead of when it is garbage-collected.
+   * Views taken from `buf` before must not be used afterwards: the memory
+   * may already belong to something else.
+   */
+  close(): void {
+    if (!this.#buf) return;
+    this.#buf = undefined;
+    unbindBlock(this);
+  }
+
+  /** `using mem = new SharedMemory(…)`: close() on leaving the block. */
+  [Symbol.dispose](): void {
+    this.close();
   }
 
   [SHAREABLE](): Block {
+    if (!this.#buf) throw new ValueError("Cannot send a closed SharedMemory: this instance let go of its memory");
     return this.#block;
+  }
+
+  toString(): string {
+    return `<SharedMemory at 0x${this.#block.offset.toString(16)} size=${this.#size}${this.#buf ? "" : " closed"}>`;
+  }
+
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return this.toString();
   }
 }

@@ -1,6 +1,6 @@
 import { inspect } from "node:util";
 import { describe, expect, it } from "vitest";
-import { deserializeError, ValueError } from "@multiproc/core";
+import { currentThreadRecord, deserializeError, toMessage, ValueError } from "@multiproc/core";
 import { Lock, RLock } from "@multiproc/lock";
 import { SharedArray, SharedMemory, SharedValue, type Typecode } from "@multiproc/shared-value";
 import { runFixture } from "@multiproc/test-utils";
@@ -155,6 +155,28 @@ describe("SharedMemory", () => {
     expect(memory.size).toBe(64);
     await inWorker("writeMemory", { memory, text: "hello from a worker" });
     expect(new TextDecoder().decode(memory.buf.slice(0, 19))).toBe("hello from a worker");
+  });
+
+  it("close() lets go of the memory at once (no garbage collection), and the instance is closed for good", () => {
+    const live = () => currentThreadRecord().arena.liveBlocks();
+    const before = live();
+    for (let i = 0; i < 10_000; i++) {
+      const memory = new SharedMemory({ size: 1 << 20 }); // 10 GiB in all: more than the arena holds
+      memory.buf[0] = 1;
+      memory.close();
+    }
+    expect(live()).toBe(before);
+    const memory = new SharedMemory({ size: 8 });
+    memory.close();
+    memory.close(); // again: nothing happens
+    expect([memory.closed, memory.size, String(memory)]).toEqual([true, 8, expect.stringMatching(/^<SharedMemory at 0x[0-9a-f]+ size=8 closed>$/)]);
+    expect(() => memory.buf).toThrow(new ValueError("This SharedMemory is closed: its buf is gone"));
+    expect(() => structuredClone(toMessage({ memory }))).toThrow(/Cannot send a closed SharedMemory/);
+    {
+      using scoped = new SharedMemory({ size: 8 });
+      scoped.buf[0] = 1;
+    }
+    expect(live()).toBe(before);
   });
 
   it("refuses a size that is not a positive integer", () => {

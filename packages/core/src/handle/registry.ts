@@ -1,5 +1,7 @@
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import { Arena, arenaById, homeArena } from "../memory/arena.js";
-import { coreState } from "../state.js";
+import { coreState, type BoundReference } from "../state.js";
 import { Block } from "./block.js";
 import { ledgerAdd, ledgerRemove } from "./ledger.js";
 import { describeKind, FIRST_CUSTOM_KIND, KIND, MAX_KIND } from "./kinds.js";
@@ -47,20 +49,23 @@ export function defineKind(definition: KindDefinition): void {
   state.packages.set(definition.package, definition.moduleUrl ?? "");
 }
 
-/** The reference an instance holds, and its entry in this thread's ledger. */
-interface Binding {
-  arena: Arena;
-  offset: number;
-  entry: number;
+/** This thread's references held by instances (shared by every copy of core loaded in it). */
+function boundReferences(): Set<BoundReference> {
+  return (coreState().bound ??= new Set());
 }
 
-const finalizers = new FinalizationRegistry<Binding>(({ arena, offset, entry }) => {
-  ledgerRemove(entry);
-  releaseBlock(arena, offset);
-});
+/** Releases a bound reference once: by close(), by the collector, or by reclaimUnreachable, whichever comes first. */
+function releaseBound(bound: BoundReference): boolean {
+  if (!boundReferences().delete(bound)) return false;
+  ledgerRemove(bound.entry);
+  releaseBlock(bound.arena, bound.offset);
+  return true;
+}
+
+const finalizers = new FinalizationRegistry<BoundReference>(releaseBound);
 
 /** Instances bound here and not yet released, for unbindBlock. */
-const bindings = new WeakMap<object, Binding>();
+const bindings = new WeakMap<object, BoundReference>();
 
 /** A new block in this thread's home arena, refcount 1, owned by the caller. */
 export function allocateBlock(kind: number, payloadBytes: number): Block {
@@ -76,9 +81,10 @@ export function allocateBlock(kind: number, payloadBytes: number): Block {
  * garbage-collected. Every instance of a shareable class does this once.
  */
 export function bindBlock(owner: object, block: Block): void {
-  const binding = { arena: block.arena, offset: block.offset, entry: ledgerAdd(block.arena.id, block.offset) };
-  bindings.set(owner, binding);
-  finalizers.register(owner, binding, owner);
+  const bound: BoundReference = { owner: new WeakRef(owner), arena: block.arena, offset: block.offset, entry: ledgerAdd(block.arena.id, block.offset) };
+  boundReferences().add(bound);
+  bindings.set(owner, bound);
+  finalizers.register(owner, bound, owner);
 }
 
 /**
@@ -88,13 +94,49 @@ export function bindBlock(owner: object, block: Block): void {
  * if it held none (already released).
  */
 export function unbindBlock(owner: object): boolean {
-  const binding = bindings.get(owner);
-  if (!binding) return false;
+  const bound = bindings.get(owner);
+  if (!bound) return false;
   bindings.delete(owner);
   finalizers.unregister(owner);
-  ledgerRemove(binding.entry);
-  releaseBlock(binding.arena, binding.offset);
-  return true;
+  return releaseBound(bound);
+}
+
+/**
+ * The arena is full: collects garbage now and releases, at once, the
+ * references of this thread's instances that are gone, without waiting for
+ * their finalizers (which run only in a later task, too late for the
+ * allocation that is failing). Instances made or used in the current
+ * synchronous run stay alive until it ends (WeakRef semantics): a loop that
+ * makes many objects without closing them can only be helped by close().
+ * Returns the references released.
+ */
+export function reclaimUnreachable(): number {
+  collectGarbageNow();
+  let released = 0;
+  for (const bound of [...boundReferences()]) {
+    if (bound.owner.deref() === undefined && releaseBound(bound)) released++;
+  }
+  return released;
+}
+
+// The arena calls this when it is full (it cannot import this module: the registry is built on it).
+coreState().reclaim = reclaimUnreachable;
+
+let gc: (() => void) | undefined;
+
+/**
+ * V8's gc(): the global one under --expose-gc, or one made on demand (the
+ * flag turned on, then gc taken from a fresh context). Only ever used when
+ * the arena is full, where the alternative is failing the allocation.
+ */
+function collectGarbageNow(): void {
+  gc ??= (globalThis as { gc?: () => void }).gc ?? exposeGc();
+  gc();
+}
+
+function exposeGc(): () => void {
+  setFlagsFromString("--expose-gc");
+  return runInNewContext("gc") as () => void;
 }
 
 export function retainBlock(block: Block): void {

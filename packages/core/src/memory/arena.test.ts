@@ -1,3 +1,5 @@
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { allocateBlock, Arena, homeArena, releaseBlock, retainBlock } from "@multiproc/core";
 import { runFixture } from "@multiproc/test-utils";
@@ -84,5 +86,24 @@ describe("Arena", () => {
       const arena = homeArena();
       expect(Arena.adopt(arena.buffer)).toBe(arena);
     });
+  });
+
+  it("when full, reclaims the blocks of instances that are gone before it fails (no finalizer has run yet)", () => {
+    const fixture = fileURLToPath(new URL("../__fixtures__/fill-arena.mjs", import.meta.url));
+    const run = spawnSync(process.execPath, [fixture], { encoding: "utf8", timeout: 120_000 });
+    expect(run.stderr).toBe("");
+    expect(JSON.parse(run.stdout)).toEqual({ made: 72, live: expect.any(Number) });
+    expect(JSON.parse(run.stdout).live).toBeLessThan(64); // what fits in 4 GiB
+  });
+
+  it("says what to do when the arena is full of live blocks", () => {
+    const fixture = `
+      import { allocateBlock, bindBlock, KIND } from "@multiproc/core";
+      const keep = [];
+      try {
+        for (;;) { const owner = {}; bindBlock(owner, allocateBlock(KIND.Buffer, 256 * 2 ** 20)); keep.push(owner); }
+      } catch (error) { console.log(error.message); }`;
+    const run = spawnSync(process.execPath, ["--input-type=module", "-e", fixture], { encoding: "utf8", timeout: 120_000, cwd: fileURLToPath(new URL(".", import.meta.url)) });
+    expect(run.stdout).toMatch(/the arena is full \(4294901760 bytes, 1[45] blocks in use\)\. close\(\) what you no longer use/);
   });
 });

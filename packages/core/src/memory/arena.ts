@@ -82,16 +82,20 @@ export class Arena {
       throw new RangeError(`Cannot allocate ${payloadBytes} bytes of shared memory: the arena holds at most ${ARENA_MAX_BYTES} bytes`);
     }
     const { i32, u32 } = this;
-    let offset: number;
-    let reused: boolean;
-    lockMutex(i32, H_MUTEX);
-    try {
-      offset = large ? this.#takeLarge(blockBytes) : this.#takeSmall(sizeClass);
-      reused = offset !== 0;
-      if (!reused) offset = this.#bump(blockBytes);
-      u32[H_LIVE] = u32[H_LIVE]! + 1;
-    } finally {
-      unlockMutex(i32, H_MUTEX);
+    let offset = 0;
+    let reused = false;
+    for (let attempt = 0; offset === 0; attempt++) {
+      lockMutex(i32, H_MUTEX);
+      try {
+        offset = large ? this.#takeLarge(blockBytes) : this.#takeSmall(sizeClass);
+        reused = offset !== 0;
+        if (!reused) offset = this.#bump(blockBytes);
+        if (offset !== 0) u32[H_LIVE] = u32[H_LIVE]! + 1;
+      } finally {
+        unlockMutex(i32, H_MUTEX);
+      }
+      // Full: blocks of instances that are gone but not yet finalized may make room.
+      if (offset === 0 && (attempt > 0 || !(coreState().reclaim?.() ?? 0))) throw this.#full(blockBytes);
     }
     const w = offset >>> 2;
     const size = reused ? u32[w + B_SIZE]! : blockBytes;
@@ -172,12 +176,18 @@ export class Arena {
     return 0;
   }
 
+  #full(blockBytes: number): RangeError {
+    return new RangeError(
+      `Cannot allocate ${blockBytes} bytes of shared memory: the arena is full (${ARENA_MAX_BYTES} bytes, ${this.liveBlocks()} blocks in use). ` +
+        "close() what you no longer use (Pipe ends, queues, SharedMemory) or drop it so that it can be collected.",
+    );
+  }
+
+  /** Fresh memory at the end of the arena, growing the buffer; 0 when the arena is full. */
   #bump(blockBytes: number): number {
     const offset = this.u32[H_BUMP]!;
     const end = offset + blockBytes;
-    if (end > ARENA_MAX_BYTES) {
-      throw new RangeError(`Cannot allocate ${blockBytes} bytes of shared memory: the arena is full (${ARENA_MAX_BYTES} bytes)`);
-    }
+    if (end > ARENA_MAX_BYTES) return 0;
     if (end > this.buffer.byteLength) {
       this.buffer.grow(Math.min(ARENA_MAX_BYTES, Math.max(end, this.buffer.byteLength * 2)));
     }

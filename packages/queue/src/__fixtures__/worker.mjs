@@ -30,6 +30,18 @@ const scenarios = {
       got.push([item.p, item.i]);
     }
   },
+  // Gets until the queue is closed and drained; returns the items.
+  drainAfterClose: async ({ queue }) => {
+    const got = [];
+    for (;;) {
+      try {
+        got.push(await queue.get());
+      } catch (error) {
+        if (error instanceof QueueClosedError) return got;
+        throw error;
+      }
+    }
+  },
   // Waits in get (sync or async) on an empty queue; reports what it got or the error's name.
   getOne: async ({ queue, mode, ready }) => {
     Atomics.add(ready, 0, 1);
