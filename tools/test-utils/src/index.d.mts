@@ -15,5 +15,10 @@ export declare class Pair implements Shareable {
   [SHAREABLE](): Block;
 }
 export declare function runFixture(url: URL, data: unknown, transferList?: readonly unknown[]): Promise<any>;
+export declare function startFixture(
+  url: URL,
+  data: unknown,
+  options?: { transferList?: readonly unknown[]; resourceLimits?: import("node:worker_threads").ResourceLimits },
+): { worker: import("node:worker_threads").Worker; message: Promise<any>; exited: Promise<{ code: number; error: Error | undefined }> };
 export declare function collectGarbage(): Promise<void>;
 export declare function fixtureData(): Promise<any>;

@@ -91,26 +91,42 @@ defineKind({
 /**
  * Starts a fixture module in a raw worker joined to this thread's arenas (as
  * Process does), with `data` sent the way Process sends args (shareables
- * arrive working), and resolves with the first message it posts. The fixture
- * gets `data` back with `await fixtureData()`.
+ * arrive working). Returns the worker (to terminate it at any instant, as a
+ * crash would), its first message, and its exit code. The fixture gets
+ * `data` back with `await fixtureData()`.
  * @param {URL} url
  * @param {unknown} data
  */
-export function runFixture(url, data, transferList = []) {
+export function startFixture(url, data, { transferList = [], resourceLimits } = {}) {
   const child = prepareChildThread("fixture");
-  const worker = new Worker(url, { workerData: { thread: child.data, message: toMessage(data, "data") }, transferList });
-  return new Promise((resolve, reject) => {
-    let result;
-    let error;
-    worker.once("message", (m) => (result = m));
-    worker.once("error", (e) => (error = e));
+  const worker = new Worker(url, { workerData: { thread: child.data, message: toMessage(data, "data") }, transferList, ...(resourceLimits && { resourceLimits }) });
+  let error;
+  worker.once("error", (e) => (error = e));
+  const message = new Promise((resolve) => worker.once("message", resolve));
+  const exited = new Promise((resolve) => {
     worker.once("exit", (code) => {
       childThreadEnded(child);
-      if (error) reject(error);
-      else if (code === 0) resolve(result);
-      else reject(new Error(`fixture exited with ${code}`));
+      resolve({ code, error });
     });
   });
+  return { worker, message, exited };
+}
+
+/**
+ * startFixture, resolving with the first message the fixture posts once it
+ * has exited with code 0 (rejecting with its error otherwise).
+ * @param {URL} url
+ * @param {unknown} data
+ */
+export async function runFixture(url, data, transferList = []) {
+  const { message, exited } = startFixture(url, data, { transferList });
+  let result;
+  void message.then((m) => (result = m));
+  const { code, error } = await exited;
+  if (error) throw error;
+  if (code !== 0) throw new Error(`fixture exited with ${code}`);
+  await Promise.resolve();
+  return result;
 }
 
 /** Forces a full garbage collection (for FinalizationRegistry tests). */
