@@ -2,13 +2,11 @@
 // the lock (taken over from the dead), within a generous bound.
 import { Condition, Lock, RLock, SharedArray, SharedValue } from "multiproc";
 import { startFixture } from "@multiproc/test-utils";
+import { until } from "./until.mjs";
 
 const LOOP = new URL("../workers/loop.mjs", import.meta.url);
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function until(progress, slot, n) {
-  while (progress.get(slot) < n) await Atomics.waitAsync(progress.raw, slot, progress.get(slot), 50).value;
-}
 
 /** After the deaths: the lock is free or taken over within 5 s. */
 async function acquirable(lock) {
@@ -68,14 +66,19 @@ function lockOf(kind) {
 export function holderDiesAfterTimedOutWaiter(kind) {
   return async (rng) => {
     const { shared, lock } = lockOf(kind);
-    const progress = new SharedArray("i", 1);
+    const progress = new SharedArray("i", 2);
     const exit = rng() < 0.5;
     const holder = startFixture(LOOP, { name: "hold", args: { lock: shared, progress, slot: 0, exit } });
     await until(progress, 0, 1);
     const waiter = startFixture(LOOP, { name: "tryFor", args: { lock: shared, ms: 30 } });
     if ((await waiter.message) !== false) return "the waiter got a lock that was held";
     await waiter.exited;
-    if (!exit) await holder.worker.terminate();
+    if (exit) {
+      progress.set(1, 1); // now the holder may exit (process.exit), still holding the lock
+      Atomics.notify(progress.raw, 1);
+    } else {
+      await holder.worker.terminate();
+    }
     await holder.exited;
     return acquirable(lock);
   };

@@ -2,6 +2,7 @@
 // grandchild at whatever instruction it was at, outside multiproc's control.
 // The objects it used must keep working, and the arena must keep allocating.
 import { Lock, Process, Queue, SharedArray, task } from "multiproc";
+import { until } from "./until.mjs";
 
 const TASKS = new URL("../workers/tasks.mjs", import.meta.url);
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -10,7 +11,7 @@ async function killMiddle(rng, work, shared) {
   const progress = new SharedArray("i", 1);
   const p = new Process({ target: task(TASKS, "middle"), args: [work, shared, progress], printErrors: false });
   p.start();
-  while (progress.get(0) < 100) await Atomics.waitAsync(progress.raw, 0, progress.get(0), 50).value;
+  await until(progress, 0, 100);
   await sleep(rng() * 30);
   if (rng() < 0.5) await p.terminate();
   else await p.kill();

@@ -2,6 +2,7 @@
 // gets EOFError on recv and BrokenPipeError on send, never a wait forever.
 import { BrokenPipeError, EOFError, Pipe, SharedArray } from "multiproc";
 import { startFixture } from "@multiproc/test-utils";
+import { until } from "./until.mjs";
 
 const LOOP = new URL("../workers/loop.mjs", import.meta.url);
 
@@ -11,7 +12,7 @@ export async function peerDies(rng) {
   const exit = rng() < 0.5;
   const peer = startFixture(LOOP, { name: "holdEnd", args: { conn: there, progress, exit } });
   there.close(); // this thread's handle; the peer keeps its own
-  while (progress.get(0) < 1) await Atomics.waitAsync(progress.raw, 0, 0, 50).value;
+  await until(progress, 0, 1);
   if (!exit) await peer.worker.terminate();
   await peer.exited;
   const got = await here.recv({ timeout: 10_000 }).then(

@@ -46,10 +46,14 @@ const loops = {
     }
   },
   /** Takes the lock, says so, and holds it until killed, or exits holding it (`exit`). */
+  /** Takes the lock and keeps it; with `exit`, calls process.exit once told to (slot + 1 of progress set). */
   hold({ lock, progress, slot, exit }) {
     lock.acquireSync();
     progress.add(slot, 1);
-    if (exit) process.exit(3);
+    if (exit) {
+      while (progress.get(slot + 1) === 0) Atomics.wait(progress.raw, slot + 1, 0, 1000);
+      process.exit(3);
+    }
     for (;;) pause(1000);
   },
   /** Tries to take the lock for `ms`, reports whether it got it, and ends. */
