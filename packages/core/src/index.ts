@@ -43,7 +43,7 @@ export { fromMessage, toMessage, type Message } from "./codec/message.js";
 export { scan } from "./codec/walk.js";
 
 export { isTaskRef, task, toTaskSpec, type AnyTaskFunction, type TaskArgs, type TaskLike, type TaskRef, type TaskResult, type TaskSpec } from "./task/task.js";
-export { callTask, compileSource, explainTaskError, resolveTask } from "./task/run.js";
+export { callTask, compileSource, explainTaskError, resolveTask, resolveWorkerTask } from "./task/run.js";
 
 export {
   childThreadEnded,
@@ -56,6 +56,8 @@ export {
   type ProcessInfo,
   type ThreadStartData,
 } from "./thread/thread.js";
+export { checkNotImporting, importForWorker } from "./thread/bootstrap.js";
+export { checkOptionNames } from "./wait/known-options.js";
 export { aliveWord, currentThreadRecord, isTidAlive, parentThread, threadName, type ThreadRecordRef, type ThreadRef } from "./thread/records.js";
 export { CONTENDED, OWNER_MASK, SELF } from "./memory/mutex.js";
 export { ownerIsDead } from "./memory/owner.js";

@@ -27,6 +27,8 @@ export interface CoreState {
   ledger?: LedgerState;
   /** Every reference an instance of this thread holds and has not released (handle/registry.ts), for reclaimUnreachable. */
   bound?: Set<BoundReference>;
+  /** Modules this worker is importing for its start-up or its tasks, innermost last (thread/bootstrap.ts). */
+  importing?: string[];
   /** Releases the references of collected instances now; returns how many (handle/registry.ts). */
   reclaim?: () => number;
 }

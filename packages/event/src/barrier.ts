@@ -1,5 +1,6 @@
 import {
   callTask,
+  checkOptionNames,
   checkWaitOptions,
   claimBlock,
   compileSource,
@@ -68,6 +69,7 @@ export class Barrier implements Shareable {
     if (typeof options !== "object" || options === null) {
       throw new TypeError(`Expected Barrier options to be an object like { action, timeout }, got ${describe(options)}`);
     }
+    checkOptionNames(options, "Barrier options", ["action", "timeout"]);
     deadlineOf(options.timeout);
     const spec = options.action === undefined ? undefined : toTaskSpec(options.action, "action");
     const specBytes = spec ? encode(spec) : new Uint8Array(0);
@@ -181,7 +183,7 @@ export class Barrier implements Shareable {
   }
 
   #options(options: WaitOptions | number | undefined): { deadline: number; signal: AbortSignal | undefined } {
-    if (options !== undefined && (typeof options !== "object" || options === null)) checkWaitOptions(options);
+    if (typeof options !== "number") checkWaitOptions(options); // its type and its names; the default timeout comes next
     const given = toWaitOptions(options);
     return checkWaitOptions({ timeout: given?.timeout ?? this.#timeout, signal: given?.signal });
   }

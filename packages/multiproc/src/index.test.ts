@@ -12,6 +12,30 @@ import * as sharedValue from "@multiproc/shared-value";
 import * as umbrella from "multiproc";
 
 describe("multiproc", () => {
+  it("refuses unknown option names everywhere, changing nothing, instead of ignoring them", async () => {
+    const { Barrier, Event, Lock, Pipe, Process, Queue, JoinableQueue, Semaphore, SharedArray, SharedMemory, SharedValue } = umbrella;
+    const unknown = (name: string, where: string) => new RegExp(`Unknown option \`${name}\` in ${where}\\.`);
+    expect(() => new Queue({ maxSize: 3 } as never)).toThrow(unknown("maxSize", "queue options"));
+    expect(() => new JoinableQueue({ max: 3 } as never)).toThrow(TypeError);
+    expect(() => new Process({ target: () => 1, deamon: true } as never)).toThrow(/Unknown option `deamon` in Process options\. Did you mean `daemon`\?/);
+    expect(() => new Barrier(2, { timeOut: 5 } as never)).toThrow(unknown("timeOut", "Barrier options"));
+    expect(() => Pipe({ duplx: false } as never)).toThrow(/Did you mean `duplex`\?/);
+    expect(() => new SharedValue("i", 1, { locked: false } as never)).toThrow(unknown("locked", "SharedValue options"));
+    expect(() => new SharedArray("i", 2, { Lock: false } as never)).toThrow(/Did you mean `lock`\?/);
+    expect(() => new SharedMemory({ size: 8, name: "x" } as never)).toThrow(unknown("name", "SharedMemory options"));
+    const queue = new Queue<number>();
+    queue.putSync(1);
+    await expect(queue.get({ timeot: 5 } as never)).rejects.toThrow(/Unknown option `timeot` in the wait options\. Did you mean `timeout`\?/);
+    expect(queue.qsize()).toBe(1); // nothing was taken
+    expect(() => queue.shutdown({ now: true } as never)).toThrow(unknown("now", "shutdown options"));
+    expect(queue.isShutdown).toBe(false);
+    const lock = new Lock();
+    expect(() => lock.acquireSync({ wait: false } as never)).toThrow(unknown("wait", "the wait options"));
+    expect(lock.locked()).toBe(false);
+    expect(() => new Semaphore(1).acquireSync({ blocking: false } as never)).toThrow(TypeError);
+    await expect(new Event().wait({ timeout: 1, signl: undefined } as never)).rejects.toThrow(/Did you mean `signal`\?/);
+  });
+
   it("re-exports every export of every package", () => {
     for (const pkg of [core, event, lock, pipe, pool, processPackage, queue, semaphore, sharedValue]) {
       for (const [name, value] of Object.entries(pkg)) if (name !== "wait") expect(umbrella[name as keyof typeof umbrella], name).toBe(value);

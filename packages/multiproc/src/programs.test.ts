@@ -38,4 +38,16 @@ describe("programs", () => {
     expect(await exited).toBe(0);
     expect(seen).toBe("task started\nresult=finished\n");
   });
+
+  it("a module that starts a Pool, an executor or a Process at top level, unguarded, fails clearly in the worker instead of multiplying workers", async () => {
+    const explained = /Cannot start a (Pool|ProcessPoolExecutor|Process) while this worker is still importing file:.*unguarded-main\.mjs\. .*isMainThread/;
+    for (const how of ["pool", "executor", "process"]) {
+      const { stdout } = await run("unguarded-main.mjs", how);
+      const lines = stdout.trim().split("\n");
+      // One line, from the main thread: the worker's attempt threw during its import, failing the task or the target.
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(/^main: /);
+      expect(lines[0]).toMatch(explained);
+    }
+  });
 });

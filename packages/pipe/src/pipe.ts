@@ -1,4 +1,4 @@
-import { checkWaitOptions, describe, isWaitable, remaining, unbindBlock, WAITABLE, type Waitable, type WaitOptions } from "@multiproc/core";
+import { checkOptionNames, checkWaitOptions, describe, isWaitable, remaining, unbindBlock, WAITABLE, type Waitable, type WaitOptions } from "@multiproc/core";
 import { Queue } from "@multiproc/queue";
 import { type Connection, newConnection } from "./connection.js";
 
@@ -19,6 +19,7 @@ export interface PipeOptions {
  */
 export function Pipe(options: PipeOptions = {}): [Connection, Connection] {
   if (typeof options !== "object" || options === null) throw new TypeError(`Expected Pipe options like { duplex }, got ${describe(options)}`);
+  checkOptionNames(options, "Pipe options", ["duplex"]);
   const duplex = options.duplex ?? true;
   if (typeof duplex !== "boolean") throw new TypeError(`Expected \`duplex\` to be a boolean, got ${describe(duplex)}`);
   const aToB = new Queue<unknown>();

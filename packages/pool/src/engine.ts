@@ -4,6 +4,7 @@ import {
   decode,
   deserializeError,
   discardEncoded,
+  checkNotImporting,
   prepareChildThread,
   terminateChildThread,
   toMessage,
@@ -79,6 +80,8 @@ export interface EngineOptions {
   /** For error messages and thread names ("Pool", "ProcessPoolExecutor"). */
   label: string;
   resourceLimits: ResourceLimits | undefined;
+  /** Modules each worker imports first (a TypeScript loader, say). */
+  preload: string[];
   /**
    * Tasks a worker's queue holds. The executor keeps 2, as Python's (a
    * future handed to a worker is "running" and cannot be cancelled); the
@@ -144,6 +147,7 @@ export class Engine {
   readonly #initargs: unknown[];
 
   constructor(options: EngineOptions) {
+    checkNotImporting(`a ${options.label}`);
     this.#options = options;
     this.#name = `${options.label}-${++pools}`;
     this.#initargs = options.initargs;
@@ -267,7 +271,7 @@ export class Engine {
     const tasks = new Queue<Uint8Array>();
     const status = new Int32Array(new SharedArrayBuffer(8));
     const name = `${this.#name}-worker-${++this.#started}`;
-    const child = prepareChildThread(name);
+    const child = prepareChildThread(name, this.#options.preload, `a ${this.#options.label}`);
     const data: PoolWorkerData = {
       kind: "multiproc.pool-worker",
       thread: child.data,

@@ -1,10 +1,10 @@
 import type { ResourceLimits } from "node:worker_threads";
-import { deadlineOf, describe, remaining, TimeoutError, toTaskSpec, ValueError, waitForPromise, type TaskLike, type TaskArgs, type TaskResult } from "@multiproc/core";
+import { checkOptionNames, deadlineOf, describe, remaining, TimeoutError, toTaskSpec, ValueError, waitForPromise, type TaskLike, type TaskArgs, type TaskResult } from "@multiproc/core";
 import { Engine, type Job } from "./engine.js";
 import { BrokenPoolError } from "./errors.js";
 import { Future, onCancel } from "./future.js";
 import { checkArgs, checkChunksize, iteratorOf, prepareJob, type AnyIterable } from "./jobs.js";
-import { checkMaxTasks, checkWorkerCount } from "./pool.js";
+import { checkMaxTasks, checkPreload, checkWorkerCount } from "./pool.js";
 import { CALL, STARMAP } from "./protocol.js";
 
 export interface ExecutorOptions {
@@ -15,7 +15,11 @@ export interface ExecutorOptions {
   /** Tasks a worker runs before a fresh one replaces it. */
   maxTasksPerChild?: number | undefined;
   resourceLimits?: ResourceLimits | undefined;
+  /** Modules each worker imports before anything else (a TypeScript loader on Node 20, say). */
+  preload?: (string | URL)[] | undefined;
 }
+
+const EXECUTOR_OPTIONS = ["maxWorkers", "initializer", "initargs", "maxTasksPerChild", "resourceLimits", "preload"];
 
 export interface ExecutorMapOptions {
   /** ms from the call until every result must be there; the iteration throws TimeoutError after. */
@@ -56,10 +60,7 @@ export class ProcessPoolExecutor {
   #shutdown = false;
 
   constructor(options?: ExecutorOptions) {
-    if (options !== undefined && (typeof options !== "object" || options === null)) {
-      throw new TypeError(`Expected executor options to be an object, got ${describe(options)}`);
-    }
-    const o = options ?? {};
+    const o = checkOptionNames(options, "executor options", EXECUTOR_OPTIONS);
     this.#engine = new Engine({
       size: checkWorkerCount(o.maxWorkers, "maxWorkers"),
       initializer: o.initializer === undefined ? undefined : toTaskSpec(o.initializer, "initializer"),
@@ -69,6 +70,7 @@ export class ProcessPoolExecutor {
       depth: 2,
       label: "ProcessPoolExecutor",
       resourceLimits: o.resourceLimits,
+      preload: checkPreload(o.preload),
     });
   }
 
@@ -95,7 +97,7 @@ export class ProcessPoolExecutor {
     this.#checkOpen();
     const last = iterablesAndOptions.at(-1);
     const hasOptions = last !== undefined && typeof last === "object" && last !== null && !(Symbol.iterator in last) && !(Symbol.asyncIterator in last);
-    const options = (hasOptions ? last : {}) as ExecutorMapOptions;
+    const options = (hasOptions ? checkOptionNames(last, "map options", ["timeout", "chunksize"]) : {}) as ExecutorMapOptions;
     const iterables = (hasOptions ? iterablesAndOptions.slice(0, -1) : iterablesAndOptions) as AnyIterable<unknown>[];
     const chunksize = checkChunksize(options.chunksize) ?? 1;
     const deadline = deadlineOf(options.timeout);
@@ -119,6 +121,7 @@ export class ProcessPoolExecutor {
 
   /** No new tasks. `wait` (default true): resolve once all are done; `cancelFutures`: cancel those not started. */
   async shutdown(options: { wait?: boolean; cancelFutures?: boolean } = {}): Promise<void> {
+    checkOptionNames(options, "shutdown options", ["wait", "cancelFutures"]);
     this.#shutdown = true;
     if (options.cancelFutures) {
       for (const future of [...this.#futures.values()]) if (!future.running()) future.cancel();

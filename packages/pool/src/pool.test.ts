@@ -1,7 +1,7 @@
 import { getEventListeners } from "node:events";
 import { describe, expect, it, vi } from "vitest";
 import { task, TimeoutError, ValueError } from "@multiproc/core";
-import { AsyncResult, BrokenPoolError, CancelledError, Pool, WorkerDiedError } from "@multiproc/pool";
+import { AsyncResult, BrokenPoolError, CancelledError, Pool, ProcessPoolExecutor, WorkerDiedError } from "@multiproc/pool";
 import { entered, newCell, ref, release } from "./__fixtures__/cells.js";
 import { Counter } from "@multiproc/test-utils";
 
@@ -175,7 +175,7 @@ describe("Pool", () => {
       expect((await mapping)[1_999]).toBe(1_999 * 1_999);
       expect(getEventListeners(signal, "abort")).toHaveLength(0);
 
-      const seen: number[] = [];
+      const seen: unknown[] = [];
       for await (const value of pool.imap(ref("square"), [1, 2, 3, 4, 5, 6, 7, 8], { signal })) {
         seen.push(value);
         expect(getEventListeners(signal, "abort")).toHaveLength(1);
@@ -196,6 +196,31 @@ describe("Pool", () => {
       process.off("warning", onWarning);
     }
     expect(warnings.filter((w) => /memory leak|listeners/i.test(w))).toEqual([]);
+  });
+
+  it("runs TypeScript task modules with a preload that registers a loader (Pool and executor alike)", async () => {
+    const scale = task<(n: number, o: { factor: number }) => number>(new URL("./__fixtures__/typed-tasks.ts", import.meta.url), "scale");
+    const preload = [new URL("./__fixtures__/register-tsx.mjs", import.meta.url)];
+    await using pool = new Pool({ processes: 1, preload });
+    expect(await pool.apply(scale, [3, { factor: 2 }])).toBe(6);
+    const executor = new ProcessPoolExecutor({ maxWorkers: 1, preload });
+    expect(await executor.submit(scale, 5, { factor: 3 }).result()).toBe(15);
+    await executor.shutdown();
+    expect(() => new Pool({ processes: 1, preload: "tsx" as never })).toThrow("Expected `preload` to be an array of module URLs or specifiers, got \"tsx\"");
+    expect(() => new Pool({ processes: 1, preload: [3] as never })).toThrow("Expected `preload[0]` to be a URL or a module specifier, got 3");
+  });
+
+  it("refuses unknown option names, naming the closest known one, instead of ignoring them", async () => {
+    expect(() => new Pool({ procesess: 2 } as never)).toThrow("Unknown option `procesess` in Pool options. Did you mean `processes`? The options are: processes, initializer, initargs, maxtasksperchild, resourceLimits, preload.");
+    expect(() => new ProcessPoolExecutor({ max_workers: 2 } as never)).toThrow(/Unknown option `max_workers` in executor options\. Did you mean `maxWorkers`\?/);
+    await using pool = new Pool({ processes: 1 });
+    expect(() => pool.apply(ref("square"), [2], { timeout: 5 } as never)).toThrow(/Unknown option `timeout` in apply options\. The options are: callback, errorCallback, signal\./);
+    expect(() => pool.map(ref("square"), [2], { chunkSize: 5 } as never)).toThrow(/Did you mean `chunksize`\?/);
+    expect(() => pool.imap(ref("square"), [2], { chunk: 5 } as never)).toThrow(TypeError);
+    const executor = new ProcessPoolExecutor({ maxWorkers: 1 });
+    expect(() => executor.map(ref("square"), [1], { chunksize: 1, timout: 5 } as never)).toThrow(/Did you mean `timeout`\?/);
+    await expect(executor.shutdown({ cancel_futures: true } as never)).rejects.toThrow(/Did you mean `cancelFutures`\?/);
+    await executor.shutdown();
   });
 
   it("initializer runs in every worker before its tasks; one that throws breaks the pool without respawning", async () => {

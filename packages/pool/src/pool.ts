@@ -1,6 +1,6 @@
 import { availableParallelism } from "node:os";
 import type { ResourceLimits } from "node:worker_threads";
-import { describe, toTaskSpec, ValueError, type TaskLike, type TaskResult } from "@multiproc/core";
+import { checkOptionNames, describe, toTaskSpec, ValueError, type TaskArgs, type TaskLike, type TaskResult } from "@multiproc/core";
 import { AsyncResult } from "./async-result.js";
 import { Engine } from "./engine.js";
 import { checkArgs, checkChunksize, collect, iteratorOf, submitJob, type AnyIterable } from "./jobs.js";
@@ -17,6 +17,22 @@ export interface PoolOptions {
   maxtasksperchild?: number | undefined;
   /** Limits of each worker's heap (Node's Worker option); a worker that exceeds them dies (WorkerDiedError, "out-of-memory"). */
   resourceLimits?: ResourceLimits | undefined;
+  /**
+   * Modules each worker imports before anything else, such as a file that
+   * registers a TypeScript loader (TypeScript task modules on Node 20).
+   */
+  preload?: (string | URL)[] | undefined;
+}
+
+/** Checks a `preload` option: module specifiers or URLs, as strings for the workers. */
+export function checkPreload(preload: unknown): string[] {
+  if (preload === undefined) return [];
+  if (!Array.isArray(preload)) throw new TypeError(`Expected \`preload\` to be an array of module URLs or specifiers, got ${describe(preload)}`);
+  return preload.map((p: unknown, i) => {
+    if (p instanceof URL) return p.href;
+    if (typeof p === "string") return p;
+    throw new TypeError(`Expected \`preload[${i}]\` to be a URL or a module specifier, got ${describe(p)}`);
+  });
 }
 
 export interface ApplyOptions<R> {
@@ -51,11 +67,10 @@ export function checkMaxTasks(value: unknown, what: string): number {
   return value;
 }
 
-function checkOptions(options: unknown, what: string): Record<string, unknown> {
-  if (options === undefined) return {};
-  if (typeof options !== "object" || options === null) throw new TypeError(`Expected ${what} to be an object, got ${describe(options)}`);
-  return options as Record<string, unknown>;
-}
+const POOL_OPTIONS = ["processes", "initializer", "initargs", "maxtasksperchild", "resourceLimits", "preload"];
+const APPLY_OPTIONS = ["callback", "errorCallback", "signal"];
+const MAP_OPTIONS = ["chunksize", "signal", "onProgress"];
+const MAP_ASYNC_OPTIONS = [...MAP_OPTIONS, "callback", "errorCallback"];
 
 /**
  * A pool of worker threads, as Python's `multiprocessing.Pool`. Tasks are
@@ -73,7 +88,7 @@ export class Pool {
   readonly #engine: Engine;
 
   constructor(options?: PoolOptions) {
-    const o = checkOptions(options, "Pool options") as PoolOptions;
+    const o = checkOptionNames(options, "Pool options", POOL_OPTIONS);
     const initializer = o.initializer === undefined ? undefined : toTaskSpec(o.initializer, "initializer");
     this.#engine = new Engine({
       size: checkWorkerCount(o.processes, "processes"),
@@ -84,6 +99,7 @@ export class Pool {
       depth: POOL_DEPTH,
       label: "Pool",
       resourceLimits: o.resourceLimits,
+      preload: checkPreload(o.preload),
     });
   }
 
@@ -102,14 +118,14 @@ export class Pool {
     return this.#engine.running;
   }
 
-  /** `fn(...args)` on a worker. */
-  apply<F extends Fn>(fn: F, args?: unknown[], options?: Pick<ApplyOptions<TaskResult<F>>, "signal">): Promise<TaskResult<F>> {
-    const o = checkOptions(options, "apply options") as ApplyOptions<TaskResult<F>>;
+  /** `fn(...args)` on a worker; `args` is typed from the task, as `executor.submit`'s. */
+  apply<F extends Fn>(fn: F, args?: TaskArgs<F>, options?: Pick<ApplyOptions<TaskResult<F>>, "signal">): Promise<TaskResult<F>> {
+    const o = checkOptionNames(options, "apply options", APPLY_OPTIONS) as ApplyOptions<TaskResult<F>>;
     return this.#submit<TaskResult<F>>(fn, checkArgs(args), o.signal);
   }
 
-  applyAsync<F extends Fn>(fn: F, args?: unknown[], options?: ApplyOptions<TaskResult<F>>): AsyncResult<TaskResult<F>> {
-    const o = checkOptions(options, "apply options") as ApplyOptions<TaskResult<F>>;
+  applyAsync<F extends Fn>(fn: F, args?: TaskArgs<F>, options?: ApplyOptions<TaskResult<F>>): AsyncResult<TaskResult<F>> {
+    const o = checkOptionNames(options, "apply options", APPLY_OPTIONS) as ApplyOptions<TaskResult<F>>;
     const promise = this.#submit<TaskResult<F>>(fn, checkArgs(args), o.signal);
     return new AsyncResult(promise, o.callback, o.errorCallback);
   }
@@ -124,11 +140,11 @@ export class Pool {
   }
 
   /** `fn(...args)` for every args list, results in input order. */
-  starmap<F extends Fn>(fn: F, iterable: AnyIterable<unknown[]>, options?: MapOptions): Promise<TaskResult<F>[]> {
+  starmap<F extends Fn>(fn: F, iterable: AnyIterable<TaskArgs<F>>, options?: MapOptions): Promise<TaskResult<F>[]> {
     return this.starmapAsync(fn, iterable, options).get();
   }
 
-  starmapAsync<F extends Fn>(fn: F, iterable: AnyIterable<unknown[]>, options?: MapAsyncOptions<TaskResult<F>>): AsyncResult<TaskResult<F>[]> {
+  starmapAsync<F extends Fn>(fn: F, iterable: AnyIterable<TaskArgs<F>>, options?: MapAsyncOptions<TaskResult<F>>): AsyncResult<TaskResult<F>[]> {
     return this.#mapAsync(fn, iterable, options, STARMAP);
   }
 
@@ -167,7 +183,7 @@ export class Pool {
   }
 
   #mapAsync<R>(fn: unknown, iterable: AnyIterable<unknown>, options: MapAsyncOptions<R> | undefined, mode: typeof MAP | typeof STARMAP): AsyncResult<R[]> {
-    const o = checkOptions(options, "map options") as MapAsyncOptions<R>;
+    const o = checkOptionNames(options, "map options", MAP_ASYNC_OPTIONS) as MapAsyncOptions<R>;
     const chunksize = checkChunksize(o.chunksize);
     this.#engine.checkOpen();
     this.#engine.functionOf(fn, "fn");
@@ -178,7 +194,7 @@ export class Pool {
   }
 
   #imap<R>(fn: unknown, iterable: AnyIterable<unknown>, options: MapOptions | undefined, ordered: boolean): AsyncGenerator<R> {
-    const o = checkOptions(options, "imap options") as MapOptions;
+    const o = checkOptionNames(options, "imap options", MAP_OPTIONS) as MapOptions;
     const chunksize = checkChunksize(o.chunksize) ?? 1;
     this.#engine.checkOpen();
     this.#engine.functionOf(fn, "fn");

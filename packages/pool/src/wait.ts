@@ -1,4 +1,4 @@
-import { checkWaitOptions, describe, remaining, TimeoutError, toWaitOptions, ValueError, waitForPromise, type WaitOptions } from "@multiproc/core";
+import { checkOptionNames, checkWaitOptions, describe, remaining, TimeoutError, toWaitOptions, ValueError, waitForPromise, type WaitOptions } from "@multiproc/core";
 import { failedOf, Future, settledOf } from "./future.js";
 
 export type ReturnWhen = "FIRST_COMPLETED" | "FIRST_EXCEPTION" | "ALL_COMPLETED";
@@ -29,7 +29,7 @@ export async function wait<T>(
   if (!["FIRST_COMPLETED", "FIRST_EXCEPTION", "ALL_COMPLETED"].includes(returnWhen)) {
     throw new ValueError(`Expected \`returnWhen\` to be "FIRST_COMPLETED", "FIRST_EXCEPTION" or "ALL_COMPLETED", got ${describe(returnWhen)}`);
   }
-  const { deadline, signal } = checkWaitOptions(given);
+  const { deadline, signal } = checkWaitOptions(given, ["returnWhen"]);
   const split = () => ({ done: new Set(list.filter((f) => f.done())), notDone: new Set(list.filter((f) => !f.done())) });
   const satisfied = () => {
     const { done, notDone } = split();
@@ -57,6 +57,7 @@ export function asCompleted<T>(futures: readonly Future<T>[] | Set<Future<T>>, o
   const left = new Set(all);
   // Checked now, but an abort is reported by next(), as a rejection.
   const given = toWaitOptions(options);
+  if (given !== undefined && typeof given === "object" && given !== null) checkOptionNames(given, "the wait options", ["timeout", "signal"]);
   const { deadline } = checkWaitOptions({ timeout: given?.timeout });
   const signal = given?.signal;
   if (signal !== undefined && !(signal instanceof AbortSignal)) throw new TypeError(`Expected \`signal\` to be an AbortSignal, got ${describe(signal)}`);

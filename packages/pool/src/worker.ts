@@ -1,5 +1,5 @@
 import { workerData } from "node:worker_threads";
-import { decode, encode, explainTaskError, fromMessage, resolveTask, serializeError, startThread, type TaskSpec } from "@multiproc/core";
+import { decode, encode, explainTaskError, fromMessage, resolveWorkerTask, serializeError, startThread, type TaskSpec } from "@multiproc/core";
 import type { Queue } from "@multiproc/queue";
 import { watchFor } from "./watch.js";
 import { decodeSpec, newResult, readTask } from "./messages.js";
@@ -69,7 +69,7 @@ async function main(): Promise<void> {
   const { tasks, results } = fromMessage(data.queues) as { tasks: Queue<Uint8Array>; results: Queue<Uint8Array> };
   if (data.initializer) {
     try {
-      const init = await resolveTask(data.initializer);
+      const init = await resolveWorkerTask(data.initializer);
       const value = init(...(fromMessage(data.initargs) as unknown[]));
       if (isThenable(value)) await value;
     } catch (error) {
@@ -95,7 +95,7 @@ async function main(): Promise<void> {
       if (!entry) {
         // A failed import is not cached, so each task that needs it reports it (no hang, no respawn).
         const spec = decodeSpec(specBytes);
-        entry = [spec, (await resolveTask(spec)) as AnyFunction];
+        entry = [spec, (await resolveWorkerTask(spec)) as AnyFunction];
         functions.set(fnId, entry);
       }
       reply = success(id, await run(entry[0], entry[1], mode, decode(payload)));

@@ -7,6 +7,8 @@ import {
   deserializeError,
   locateUnserializable,
   remaining,
+  checkNotImporting,
+  checkOptionNames,
   prepareChildThread,
   childThreadEnded,
   terminateChildThread,
@@ -50,6 +52,8 @@ export interface ProcessOptions<T extends TaskLike = TaskLike> {
    */
   printErrors?: boolean | undefined;
 }
+
+const PROCESS_OPTIONS = ["target", "args", "name", "daemon", "resourceLimits", "env", "execArgv", "preload", "printErrors"] as const;
 
 const EXIT_TERMINATED = -15;
 const EXIT_KILLED = -9;
@@ -95,6 +99,7 @@ export class Process<T extends TaskLike = TaskLike> {
     if (typeof options !== "object" || options === null) {
       throw new TypeError(`Expected Process options to be an object like { target, args }, got ${describe(options)}`);
     }
+    checkOptionNames(options, "Process options", PROCESS_OPTIONS);
     toTaskSpec(options.target, "target");
     if (options.args !== undefined && !Array.isArray(options.args)) {
       throw new TypeError(`Expected \`args\` to be an array, got ${describe(options.args)}`);
@@ -155,13 +160,14 @@ export class Process<T extends TaskLike = TaskLike> {
   start(): void {
     this.#checkNotClosed();
     if (this.#worker || this.#exited) throw new ValueError(`Cannot start ${this.name} twice`);
+    checkNotImporting("a Process"); // before anything is retained
     const options = this.#options;
     const target = toTaskSpec(options.target, "target");
     const args = toMessage(options.args ?? [], "args");
     const status = new Int32Array(new SharedArrayBuffer(8));
     const { port1, port2 } = new MessageChannel();
     const preload = (options.preload ?? []).map((p) => (p instanceof URL ? p.href : p));
-    const child = prepareChildThread(this.name, preload);
+    const child = prepareChildThread(this.name, preload, "a Process");
     const data: ProcessWorkerData = {
       kind: "multiproc.process",
       thread: child.data,

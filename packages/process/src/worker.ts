@@ -1,6 +1,6 @@
 import { inspect } from "node:util";
 import { workerData } from "node:worker_threads";
-import { callTask, fromMessage, resolveTask, serializeError, startThread } from "@multiproc/core";
+import { callTask, fromMessage, resolveWorkerTask, serializeError, startThread } from "@multiproc/core";
 import { STATE_EXITED, STATUS_CODE, STATUS_STATE, type ProcessWorkerData, type TargetFailed } from "./protocol.js";
 
 // Runs inside the worker thread of a Process. Imports nothing main-side.
@@ -29,7 +29,7 @@ process.on("uncaughtExceptionMonitor", printError);
 async function main(): Promise<void> {
   try {
     await startThread(data.thread);
-    const fn = await resolveTask(data.target);
+    const fn = await resolveWorkerTask(data.target);
     const args = fromMessage(data.args) as unknown[];
     await callTask(data.target, fn, args);
   } catch (error) {

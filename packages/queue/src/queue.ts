@@ -1,4 +1,4 @@
-import { claimBlock, describe, KIND, SHAREABLE, ValueError, type Block, type Shareable, type WaitOptions } from "@multiproc/core";
+import { checkOptionNames, claimBlock, describe, KIND, SHAREABLE, ValueError, type Block, type Shareable, type WaitOptions } from "@multiproc/core";
 import { CLOSED, CLOSED_BY_CLOSE, closeChannel, initChannel, ITEMS, isFull, MAXSIZE, openChannel, SHUT_DOWN, shutdownChannel, type Channel } from "./channel.js";
 import { QueueClosedError, ShutDown } from "./errors.js";
 import { HEADER_WORDS } from "./layout.js";
@@ -29,6 +29,7 @@ export function openQueue(owner: object, kind: number, options: QueueOptions | u
   if (options !== undefined && (typeof options !== "object" || options === null)) {
     throw new TypeError(`Expected queue options to be an object like { maxsize }, got ${describe(options)}`);
   }
+  checkOptionNames(options, "queue options", ["maxsize"]);
   const maxsize = options?.maxsize ?? 0;
   if (typeof maxsize !== "number") throw new TypeError(`Expected \`maxsize\` to be an integer, got ${describe(maxsize)}`);
   if (!Number.isInteger(maxsize) || maxsize > 2 ** 31 - 1) throw new ValueError(`Expected \`maxsize\` to be an integer, got ${maxsize}`);
@@ -131,6 +132,7 @@ export class Queue<T = unknown> implements Shareable, AsyncIterable<T> {
     if (options.immediate !== undefined && typeof options.immediate !== "boolean") {
       throw new TypeError(`Expected \`immediate\` to be a boolean, got ${describe(options.immediate)}`);
     }
+    checkOptionNames(options, "shutdown options", ["immediate"]);
     shutdownChannel(this.#channel, options.immediate ?? false);
     this.#channel.settle();
   }

@@ -1,4 +1,4 @@
-import { describe, KIND, SHAREABLE, ValueError, type Block, type Shareable } from "@multiproc/core";
+import { checkOptionNames, describe, KIND, SHAREABLE, ValueError, type Block, type Shareable } from "@multiproc/core";
 import type { Lock, RLock } from "@multiproc/lock";
 import {
   atomicAdd,
@@ -53,6 +53,7 @@ export class SharedArray<T extends Typecode = Typecode> implements Shareable, It
     } else {
       throw new TypeError(`Expected a size or an iterable of initial elements, got ${describe(sizeOrInitial)}`);
     }
+    checkOptionNames(options, "SharedArray options", ["lock"]);
     checkLockOption(options?.lock);
     this.#store = openStore(this, KIND.SharedArray, type, length, options.lock);
     if (initial && !this.#store.revived) initial.forEach((value, i) => save(this.#store, i, value, `element ${i}`));

@@ -1,4 +1,4 @@
-import { claimBlock, describe, KIND, SHAREABLE, unbindBlock, ValueError, type Block, type Shareable } from "@multiproc/core";
+import { checkOptionNames, claimBlock, describe, KIND, SHAREABLE, unbindBlock, ValueError, type Block, type Shareable } from "@multiproc/core";
 
 /** Payload: word 0 SIZE, bytes from byte 16 (16-aligned). */
 const SIZE = 0;
@@ -23,6 +23,7 @@ export class SharedMemory implements Shareable {
 
   constructor(options: { size: number }) {
     if (typeof options !== "object" || options === null) throw new TypeError(`Expected options like { size }, got ${describe(options)}`);
+    checkOptionNames(options, "SharedMemory options", ["size"]);
     const { size } = options;
     if (typeof size !== "number") throw new TypeError(`Expected \`size\` to be a number of bytes, got ${describe(size)}`);
     if (!Number.isInteger(size) || size <= 0) throw new ValueError(`Expected \`size\` to be a positive integer, got ${size}`);

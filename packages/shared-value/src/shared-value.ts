@@ -1,4 +1,4 @@
-import { KIND, SHAREABLE, type Block, type Shareable } from "@multiproc/core";
+import { checkOptionNames, KIND, SHAREABLE, type Block, type Shareable } from "@multiproc/core";
 import type { Lock, RLock } from "@multiproc/lock";
 import {
   show,
@@ -40,6 +40,7 @@ export class SharedValue<T extends Typecode = Typecode> implements Shareable {
     const type = typeOf(typecode);
     const first = initial ?? zeroOf(type);
     checkElement(type, first, "`initial`");
+    checkOptionNames(options, "SharedValue options", ["lock"]);
     checkLockOption(options?.lock);
     this.#store = openStore(this, KIND.SharedValue, type, 1, options.lock);
     if (!this.#store.revived) save(this.#store, 0, first, "`initial`");

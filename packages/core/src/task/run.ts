@@ -1,3 +1,4 @@
+import { importForWorker } from "../thread/bootstrap.js";
 import type { TaskSpec } from "./task.js";
 
 type AnyFunction = (...args: unknown[]) => unknown;
@@ -36,6 +37,15 @@ export async function resolveTask(spec: TaskSpec): Promise<AnyFunction> {
     );
   }
   return fn as AnyFunction;
+}
+
+/**
+ * resolveTask for a worker that runs the task: the import of the task's
+ * module counts as the worker's own (a module that starts workers at its top
+ * level throws there, instead of multiplying workers: thread/bootstrap.ts).
+ */
+export function resolveWorkerTask(spec: TaskSpec): Promise<AnyFunction> {
+  return spec.by === "source" ? resolveTask(spec) : importForWorker(spec.url, () => resolveTask(spec));
 }
 
 /**

@@ -4,6 +4,7 @@ import { adoptHomeArena } from "../memory/arena.js";
 import { adoptThreadRecord, endChildRecord, newChildRecord, stopChildRecord } from "./records.js";
 import { coreState } from "../state.js";
 import { writeOutputDirectly } from "./output.js";
+import { checkNotImporting, importForWorker } from "./bootstrap.js";
 
 /** Process identity in multiproc terms: the thread's name and its threadId as pid. */
 export interface ProcessInfo {
@@ -37,7 +38,8 @@ export interface ChildThread {
  * Parent side: start-up data for a new worker named `name`, with a liveness
  * record the caller must pass to `childThreadEnded` once the worker has exited.
  */
-export function prepareChildThread(name: string, preload: readonly string[] = []): ChildThread {
+export function prepareChildThread(name: string, preload: readonly string[] = [], starting = "a worker"): ChildThread {
+  checkNotImporting(starting);
   const record = newChildRecord(name);
   const state = coreState();
   const arenas = [record.arena.buffer, ...[...state.arenas.values()].filter((a) => a !== record.arena).map((a) => a.buffer)];
@@ -78,9 +80,11 @@ export async function startThread(data: ThreadStartData): Promise<void> {
   adoptThreadRecord(adoptHomeArena(data.arenas[0]!), data.record, data.parent.pid);
   state.current = { name: data.name, pid: threadId };
   state.parent = data.parent;
-  for (const url of data.preload) await import(url);
+  for (const url of data.preload) await importForWorker(url, () => import(url));
   // All at once: their file reads overlap (a worker's start-up is mostly module loading).
-  await Promise.all(data.packages.filter(([name]) => !state.packages.has(name)).map(([name, moduleUrl]) => importPackage(name, moduleUrl)));
+  await Promise.all(
+    data.packages.filter(([name]) => !state.packages.has(name)).map(([name, moduleUrl]) => importForWorker(moduleUrl || name, () => importPackage(name, moduleUrl))),
+  );
 }
 
 async function importPackage(name: string, moduleUrl: string): Promise<void> {

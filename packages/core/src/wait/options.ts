@@ -1,4 +1,7 @@
 import { ValueError } from "../errors/errors.js";
+import { checkOptionNames } from "./known-options.js";
+
+const WAIT_OPTIONS = ["timeout", "signal"];
 
 /**
  * Options of every call that can wait. Every such call also takes a plain
@@ -36,11 +39,12 @@ export function remaining(deadline: number): number {
  * Validates what a waiting call was given (a timeout in ms, an options
  * object, or nothing) and throws its signal's reason if already aborted.
  */
-export function checkWaitOptions(options: WaitOptions | number | undefined): { deadline: number; signal: AbortSignal | undefined } {
+export function checkWaitOptions(options: WaitOptions | number | undefined, also: readonly string[] = []): { deadline: number; signal: AbortSignal | undefined } {
   if (typeof options === "number") return { deadline: deadlineOf(options), signal: undefined };
   if (options !== undefined && (typeof options !== "object" || options === null)) {
     throw new TypeError(`Expected a timeout in milliseconds or options like { timeout, signal }, got ${describe(options)}`);
   }
+  if (options !== undefined) checkOptionNames(options, "the wait options", also.length === 0 ? WAIT_OPTIONS : [...WAIT_OPTIONS, ...also]);
   const signal = options?.signal;
   if (signal !== undefined && !(signal instanceof AbortSignal)) {
     throw new TypeError(`Expected \`signal\` to be an AbortSignal, got ${describe(signal)}`);
