@@ -1,0 +1,3 @@
+exports.echo = function echo(conn) {
+  conn.send(conn.recvSync());
+};
