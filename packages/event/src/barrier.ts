@@ -4,6 +4,7 @@ import {
   checkWaitOptions,
   claimBlock,
   compileSource,
+  explainTaskError,
   decode,
   describe,
   deadlineOf,
@@ -57,7 +58,7 @@ export class Barrier implements Shareable {
   readonly #slots: Int32Array;
   readonly #timeout: number;
   readonly #spec: TaskSpec | undefined;
-  /** The action as a function, once known in this thread (the original where it was created). */
+  /** The action as a function, once known in this thread (compiled from its source in every thread, the creating one too). */
   #action: AnyFunction | undefined;
   #loading: Promise<AnyFunction> | undefined;
 
@@ -93,7 +94,9 @@ export class Barrier implements Shareable {
       timeoutCell[0] = options.timeout ?? Infinity;
       this.#spec = spec;
       this.#timeout = options.timeout ?? Infinity;
-      if (typeof options.action === "function") this.#action = options.action as AnyFunction;
+      // A function runs from its source here too, as in every other thread, so an
+      // action that needs its closure fails the same way whichever thread arrives last.
+      if (spec?.by === "source") this.#action = compileSource(spec.source);
     }
   }
 
@@ -209,7 +212,12 @@ export class Barrier implements Shareable {
           "so waitSync() cannot run it: use wait(), or import the action's module in this thread first.",
       );
     }
-    const result = this.#action();
+    let result: unknown;
+    try {
+      result = this.#action();
+    } catch (error) {
+      throw explainTaskError(this.#spec, error);
+    }
     if (typeof (result as PromiseLike<unknown> | undefined)?.then === "function") {
       throw new TypeError("The Barrier action returned a Promise, which waitSync() cannot wait for: use wait()");
     }

@@ -69,11 +69,11 @@ describe("Barrier", () => {
   });
 
   it("with one party returns index 0 at once and runs the action", async () => {
-    let runs = 0;
-    const barrier = new Barrier(1, { action: () => void runs++ });
+    (globalThis as unknown as { barrierRuns: number }).barrierRuns = 0;
+    const barrier = new Barrier(1, { action: () => void (globalThis as unknown as { barrierRuns: number }).barrierRuns++ });
     await expect(barrier.wait()).resolves.toBe(0);
     expect(barrier.waitSync()).toBe(0);
-    expect(runs).toBe(2);
+    expect((globalThis as unknown as { barrierRuns: number }).barrierRuns).toBe(2);
     expect(barrier.parties).toBe(1);
   });
 
@@ -142,11 +142,19 @@ describe("Barrier", () => {
     await expect(waiter).rejects.toThrow(BrokenBarrierError);
   });
 
+  it("an action that needs its closure fails in every thread alike, the creating one too, with an error that says why", async () => {
+    let phase = 0;
+    const sync = new Barrier(1, { action: () => void phase++ });
+    expect(() => sync.waitSync()).toThrow(/was sent by value and uses `phase`, which does not exist in the worker/);
+    const async = new Barrier(1, { action: () => void phase++ });
+    await expect(async.wait()).rejects.toThrow(/uses `phase`/);
+    expect([phase, sync.broken, async.broken]).toEqual([0, true, true]);
+  });
+
   it("an async action works with wait() and breaks waitSync() with a clear TypeError", async () => {
-    let ran = false;
-    const asyncAction = new Barrier(1, { action: async () => void (ran = true) });
+    const asyncAction = new Barrier(1, { action: async () => void ((globalThis as unknown as { barrierRan: boolean }).barrierRan = true) });
     await asyncAction.wait();
-    expect(ran).toBe(true);
+    expect((globalThis as unknown as { barrierRan: boolean }).barrierRan).toBe(true);
     expect(() => asyncAction.waitSync()).toThrow(/returned a Promise, which waitSync\(\) cannot wait for/);
     expect(asyncAction.broken).toBe(true);
   });
