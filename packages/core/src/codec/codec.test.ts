@@ -1,5 +1,5 @@
 import fc from "fast-check";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { decode, encode, fromMessage, SHAREABLE, TAG, toMessage } from "@multiproc/core";
 import { Counter, Pair, runFixture } from "@multiproc/test-utils";
 
@@ -56,6 +56,33 @@ describe("encode() / decode()", () => {
     // A bare partial view too (the top-level value, no container around it).
     const bare = decode(encode(whole.subarray(2))) as Int16Array;
     expect([bare.byteOffset, bare.buffer.byteLength, [...bare]]).toEqual([0, 4, [3, 4]]);
+  });
+
+  it("warns once per class that an instance arrives as a plain object, without its prototype or #private fields", () => {
+    class Point {
+      #secret = 1;
+      constructor(public x: number) {}
+      norm() {
+        return Math.abs(this.x) + this.#secret;
+      }
+    }
+    const warnings: { message: string; code?: string }[] = [];
+    const spy = vi.spyOn(process, "emitWarning").mockImplementation(((message: string, options: { code?: string }) => {
+      warnings.push({ message, code: options?.code });
+    }) as never);
+    try {
+      expect(roundTrip({ a: new Point(2), b: [new Point(3)] })).toEqual({ a: { x: 2 }, b: [{ x: 3 }] });
+      roundTrip(new Point(4));
+      roundTrip({ plain: Object.create(null), error: new RangeError("kept as an error"), map: new Map() });
+    } finally {
+      spy.mockRestore();
+    }
+    expect(warnings).toEqual([
+      {
+        code: "MULTIPROC_PROTOTYPE_DROPPED",
+        message: expect.stringMatching(/^value\.a is an instance of Point: it arrives as a plain object, without its prototype \(methods, getters\) or #private fields/),
+      },
+    ]);
   });
 
   it("keeps lone surrogates in strings, as structured clone does", () => {

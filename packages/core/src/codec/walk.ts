@@ -128,10 +128,31 @@ function scanInner(value: unknown, path: string, parent: object | undefined, par
     for (let i = 0; i < value.length; i++) scanInner(value[i], childPath(path, i), value, parents, holders, asBytes);
     for (const key of extraKeys(value)) scanInner((value as unknown as Record<string, unknown>)[key], childPath(path, key), value, parents, holders, asBytes);
   } else {
+    warnIfClassInstance(value, path);
     for (const key of Object.keys(value)) {
       scanInner((value as Record<string, unknown>)[key], childPath(path, key), value, parents, holders, asBytes);
     }
   }
+}
+
+const warnedClasses = new Set<unknown>();
+
+/**
+ * Structured clone sends an instance of a class as a plain object: its
+ * prototype (methods, getters) and its #private fields stay behind, and
+ * nothing says so. Python pickles instances whole, so a ported program would
+ * misbehave in silence: a warning says it once per class.
+ */
+function warnIfClassInstance(value: object, path: string): void {
+  const proto: unknown = Object.getPrototypeOf(value);
+  if (proto === Object.prototype || proto === null || value instanceof Error || warnedClasses.has(proto)) return;
+  warnedClasses.add(proto);
+  const name = (proto as { constructor?: { name?: string } }).constructor?.name || "an anonymous class";
+  process.emitWarning(
+    `${path} is an instance of ${name}: it arrives as a plain object, without its prototype (methods, getters) or #private fields, ` +
+      "as structured clone sends it. Send plain data and rebuild the object on the other side, or make the class shareable.",
+    { code: "MULTIPROC_PROTOTYPE_DROPPED" },
+  );
 }
 
 const INDEX = /^(0|[1-9]\d*)$/;
