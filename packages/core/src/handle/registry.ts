@@ -1,4 +1,5 @@
 import { setFlagsFromString } from "node:v8";
+import * as workerThreads from "node:worker_threads";
 import { runInNewContext } from "node:vm";
 import { Arena, arenaById, homeArena } from "../memory/arena.js";
 import { coreState, type BoundReference } from "../state.js";
@@ -238,5 +239,14 @@ export function claimBlock(owner: object, kind: number, payloadBytes: number): {
   revivingBlock = undefined;
   const block = reviving ?? allocateBlock(kind, payloadBytes);
   bindBlock(owner, block);
+  markAsUncloneable?.(owner);
   return { block, revived: reviving !== undefined };
 }
+
+/**
+ * Node >= 22.10: postMessage and structuredClone of the instance throw,
+ * instead of delivering a plain `{}` that shares nothing (a shareable passed
+ * to a Worker that multiproc did not start). multiproc itself never clones an
+ * instance: it sends handles (toMessage, encode). Older Node: documented.
+ */
+const markAsUncloneable = (workerThreads as { markAsUncloneable?: (value: object) => void }).markAsUncloneable;
