@@ -61,12 +61,15 @@ describe("encode() / decode()", () => {
   it("warns once per class that an instance arrives as a plain object, without its prototype or #private fields", () => {
     class Point {
       #secret = 1;
-      constructor(public x: number) {}
+      x: number;
+      constructor(x: number) {
+        this.x = x;
+      }
       norm() {
         return Math.abs(this.x) + this.#secret;
       }
     }
-    const warnings: { message: string; code?: string }[] = [];
+    const warnings: { message: string; code: string | undefined }[] = [];
     const spy = vi.spyOn(process, "emitWarning").mockImplementation(((message: string, options: { code?: string }) => {
       warnings.push({ message, code: options?.code });
     }) as never);
