@@ -1,8 +1,9 @@
-// What users get: every package packed as `npm publish` would pack it, the
+// What users get: every package packed as `npm publish` would pack it (and
+// checked by attw and publint, as the registry's users' tools would), the
 // tarballs installed (offline) in a fresh project outside the monorepo, and
 // that project run as users run it. No workspace links, no source files.
 import { execFile } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -48,6 +49,16 @@ describe("the packed packages, installed in a fresh project", () => {
     }
   });
 
+  it("pass Are the Types Wrong (every resolution mode) and publint --strict", async () => {
+    const bin = (name: string) => join(REPO, "node_modules/.bin", name);
+    const failures: string[] = [];
+    for (const name of PACKAGES) {
+      await run(bin("attw"), [tarballs.get(name)!, "--format", "ascii"], { timeout: 120_000 }).catch((error: { stdout: string }) => failures.push(`attw ${name}:\n${error.stdout}`));
+      await run(bin("publint"), [join(REPO, "packages", name), "--strict"], { timeout: 120_000 }).catch((error: { stdout: string }) => failures.push(`publint ${name}:\n${error.stdout}`));
+    }
+    expect(failures).toEqual([]);
+  });
+
   it("install as real directories, not links into the monorepo", () => {
     const installed = readdirSync(join(app, "node_modules/@multiproc"));
     expect(installed.sort()).toEqual(PACKAGES.filter((p) => p !== "multiproc").sort());
@@ -88,3 +99,27 @@ describe("the packed packages, installed in a fresh project", () => {
     });
   }
 });
+
+describe("a release, dry run", () => {
+  it("changeset version bumps every package together and writes their changelogs, in a copy of the repository", async () => {
+    const copy = mkdtempSync(join(tmpdir(), "multiproc-release-"));
+    try {
+      // The committed tree only (git archive), with the installed tools linked in.
+      await run("sh", ["-c", `git -C "${REPO}" archive HEAD | tar -x -C "${copy}"`]);
+      symlinkSync(join(REPO, "node_modules"), join(copy, "node_modules"));
+      await run(process.execPath, [join(REPO, "node_modules/@changesets/cli/bin.js"), "version"], { cwd: copy, timeout: 120_000 });
+      const versions = new Set<string>();
+      for (const name of PACKAGES) {
+        const manifest = JSON.parse(readFileSync(join(copy, "packages", name, "package.json"), "utf8")) as { version: string };
+        versions.add(manifest.version);
+        expect(readFileSync(join(copy, "packages", name, "CHANGELOG.md"), "utf8"), name).toMatch(/^# (@multiproc\/[\w-]+|multiproc)\n\n## \d+\.\d+\.\d+/);
+      }
+      expect([...versions]).toHaveLength(1); // "fixed": one version for all
+      expect([...versions][0]).not.toBe("0.0.0");
+      expect(readdirSync(join(copy, ".changeset")).filter((f) => f.endsWith(".md") && f !== "README.md")).toEqual([]);
+    } finally {
+      rmSync(copy, { recursive: true, force: true });
+    }
+  });
+});
+
