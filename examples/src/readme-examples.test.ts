@@ -34,7 +34,8 @@ describe("README examples", () => {
 
   for (const { name, text, section } of readmes) {
     it(`${name}: the example runs as written and exits by itself`, async () => {
-      const file = new URL(`_readme-${name.replaceAll("/", "-").replace(/\.md$/, "")}.mjs`, HERE);
+      // Per process: the Node 22/24 matrix runs this suite while the Node 20 run may be running it too.
+      const file = new URL(`_readme-${name.replaceAll("/", "-").replace(/\.md$/, "")}-${process.pid}.mjs`, HERE);
       writeFileSync(file, firstJsBlock(text, section)!);
       try {
         const { stderr } = await run(process.execPath, [file.pathname], { cwd: HERE.pathname, timeout: 60_000 });
