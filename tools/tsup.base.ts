@@ -6,11 +6,18 @@ import { defineConfig, type Options } from "tsup";
  * `workers` names extra entries that run inside worker threads; they get no
  * .d.ts and must avoid top-level await (esbuild refuses it in the CJS twin).
  */
-export function packageBuild(workers: Record<string, string> = {}): Options {
+export function packageBuild(workers: Record<string, string> = {}, options: { internal?: boolean } = {}): Options {
+  const typed: Record<string, string> = { index: "src/index.ts", ...(options.internal && { internal: "src/internal.ts" }) };
   return {
-    entry: { index: "src/index.ts", ...workers },
+    entry: { ...typed, ...workers },
     format: ["esm", "cjs"],
-    dts: { entry: { index: "src/index.ts" } },
+    // Split in CJS too: `index` and `internal` must share one copy of each
+    // class (an error thrown by one entry's code must be `instanceof` the
+    // other's export), which separate bundles would break.
+    splitting: options.internal === true,
+    // `@internal` members (Future.settle, the AsyncResult constructor, ...)
+    // are for sibling packages' source, not the published types.
+    dts: { entry: typed, compilerOptions: { stripInternal: true } },
     sourcemap: true,
     clean: true,
     target: "node20",

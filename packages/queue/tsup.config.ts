@@ -1,3 +1,3 @@
 import { defineConfig, packageBuild } from "../../tools/tsup.base.ts";
 
-export default defineConfig(packageBuild());
+export default defineConfig(packageBuild({}, { internal: true }));

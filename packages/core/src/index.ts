@@ -1,29 +1,27 @@
 /**
- * @multiproc/core: the substrate the other multiproc packages share. Its API
- * is for sibling packages; applications use `multiproc` or the primitive
- * packages. Only `task`, the error classes, `registerErrorClass` and the
- * custom-shareable protocol are meant for applications too.
+ * @multiproc/core: the substrate the other multiproc packages share.
+ * Applications need only what this entry exports: `task` and its types, the
+ * error classes and `registerErrorClass`, `WaitOptions`, and the protocol for
+ * writing their own shareable classes. Everything else lives in
+ * `@multiproc/core/internal`, which is for the sibling packages only.
+ *
+ * @packageDocumentation
  */
 export { MultiprocError, RemoteError, TimeoutError, ValueError } from "./errors/errors.js";
-export { deserializeError, registerErrorClass, serializeError, type SerializedError } from "./errors/transport.js";
+export { registerErrorClass } from "./errors/transport.js";
 
-export { Arena, adoptHomeArena, arenaById, homeArena } from "./memory/arena.js";
-export { lockMutex, unlockMutex } from "./memory/mutex.js";
+export { task, type AnyTaskFunction, type TaskArgs, type TaskLike, type TaskRef, type TaskResult } from "./task/task.js";
+export type { WaitOptions } from "./wait/options.js";
+export type { ProcessInfo } from "./thread/thread.js";
 
 export { Block } from "./handle/block.js";
-export { describeKind, FIRST_CUSTOM_KIND, KIND, packageOfKind } from "./handle/kinds.js";
+export { FIRST_CUSTOM_KIND } from "./handle/kinds.js";
 export {
   allocateBlock,
   bindBlock,
-  blockOf,
-  claimBlock,
-  constructRevived,
   defineKind,
   dropStoredBlock,
   isShareable,
-  releaseBlock,
-  retainBlock,
-  reviveHandle,
   reviveStoredBlock,
   SHAREABLE,
   storeBlock,
@@ -31,35 +29,3 @@ export {
   type KindDefinition,
   type Shareable,
 } from "./handle/registry.js";
-
-export { checkWaitOptions, deadlineOf, describe, remaining, timeoutOf, toWaitOptions, type WaitOptions } from "./wait/options.js";
-export { waitForPromise } from "./wait/promise.js";
-export { isWaitable, WAITABLE, type Waitable, type WaitableHooks } from "./wait/waitable.js";
-export { withAcquired, withAcquiredSync } from "./wait/with.js";
-export { sleepAsync, sleepSync, waitAsync, waitSync, type Attempt, type SleepResult } from "./wait/wait.js";
-
-export { decode, discardEncoded, encode, locateUnserializable, TAG, type Allocate } from "./codec/codec.js";
-export { fromMessage, toMessage, type Message } from "./codec/message.js";
-export { scan } from "./codec/walk.js";
-
-export { isTaskRef, task, toTaskSpec, type AnyTaskFunction, type TaskArgs, type TaskLike, type TaskRef, type TaskResult, type TaskSpec } from "./task/task.js";
-export { callTask, compileSource, explainTaskError, resolveTask, resolveWorkerTask } from "./task/run.js";
-
-export {
-  childThreadEnded,
-  currentProcessInfo,
-  parentProcessInfo,
-  prepareChildThread,
-  startThread,
-  terminateChildThread,
-  type ChildThread,
-  type ProcessInfo,
-  type ThreadStartData,
-} from "./thread/thread.js";
-export { checkNotImporting, importForWorker } from "./thread/bootstrap.js";
-export { checkOptionNames } from "./wait/known-options.js";
-export { aliveWord, currentThreadRecord, isTidAlive, parentThread, threadName, type ThreadRecordRef, type ThreadRef } from "./thread/records.js";
-export { CONTENDED, OWNER_MASK, SELF } from "./memory/mutex.js";
-export { ownerIsDead } from "./memory/owner.js";
-export { spinBudget, spinEnded } from "./wait/spin.js";
-export { writeAll } from "./thread/output.js";

@@ -1,4 +1,4 @@
-import { lockMutex, ownerIsDead, remaining, SELF, unlockMutex, type SleepResult } from "@multiproc/core";
+import { lockMutex, ownerIsDead, remaining, SELF, unlockMutex, type SleepResult } from "@multiproc/core/internal";
 import { BrokenBarrierError } from "./errors.js";
 import { BROKEN, COUNT, DRAINING, FILLING, MUTEX, PARTIES, RELEASING, RESETTING, SEQ, STATE } from "./layout.js";
 

@@ -25,7 +25,7 @@ import {
   type TaskLike,
   type TaskSpec,
   type WaitOptions,
-} from "@multiproc/core";
+} from "@multiproc/core/internal";
 import { breakBarrier, resetBarrier, waitProtocol, type Step } from "./barrier-protocol.js";
 import { ACTION_LEN, actionAt, BROKEN, CHECK_MS, COUNT, FILLING, HEADER_WORDS, MAX_SLOTS, MUTEX, PARTIES, SEQ, STATE, TIMEOUT_BYTE } from "./layout.js";
 

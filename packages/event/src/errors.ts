@@ -1,4 +1,4 @@
-import { MultiprocError, registerErrorClass } from "@multiproc/core";
+import { MultiprocError, registerErrorClass } from "@multiproc/core/internal";
 
 /** A Barrier was aborted, reset, or timed out while this thread waited on it (or was already broken). */
 export class BrokenBarrierError extends MultiprocError {

@@ -9,7 +9,7 @@ import {
   type Block,
   type Shareable,
   type WaitOptions,
-} from "@multiproc/core";
+} from "@multiproc/core/internal";
 import { EVENT_WORDS, FLAG } from "./layout.js";
 
 /**

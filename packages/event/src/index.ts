@@ -1,4 +1,4 @@
-import { constructRevived, defineKind, KIND } from "@multiproc/core";
+import { constructRevived, defineKind, KIND } from "@multiproc/core/internal";
 import { Barrier } from "./barrier.js";
 import { Event } from "./event.js";
 

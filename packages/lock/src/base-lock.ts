@@ -9,7 +9,7 @@ import {
   type Block,
   type Shareable,
   type WaitOptions,
-} from "@multiproc/core";
+} from "@multiproc/core/internal";
 import { CONDITION_HOOKS, type ConditionHooks } from "./hooks.js";
 import { LOCK_WORDS, OWNER_CHECK_MS, STATE } from "./layout.js";
 import { isLocked, lockWord, tryLock, type LockWord } from "./lock-word.js";

@@ -1,4 +1,4 @@
-import { remaining } from "@multiproc/core";
+import { remaining } from "@multiproc/core/internal";
 import { SEQ, TOKENS, WAITERS } from "./layout.js";
 
 /**

@@ -17,7 +17,7 @@ import {
   type Block,
   type Shareable,
   type WaitOptions,
-} from "@multiproc/core";
+} from "@multiproc/core/internal";
 import { CONDITION_HOOKS, type ConditionHooks } from "./hooks.js";
 import { grant, leave, register, waitStep } from "./condition-word.js";
 import { CONDITION_WORDS, LOCK_KIND, LOCK_REF, SEQ, TOKENS, WAITERS } from "./layout.js";

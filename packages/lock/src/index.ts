@@ -1,4 +1,4 @@
-import { constructRevived, defineKind, KIND } from "@multiproc/core";
+import { constructRevived, defineKind, KIND } from "@multiproc/core/internal";
 import { Condition, disposeCondition } from "./condition.js";
 import { Lock } from "./lock.js";
 import { RLock } from "./rlock.js";

@@ -1,5 +1,5 @@
 import { threadId } from "node:worker_threads";
-import { CONTENDED, currentProcessInfo, OWNER_MASK, ownerIsDead, SELF, threadName, type Attempt, type Block } from "@multiproc/core";
+import { CONTENDED, currentProcessInfo, OWNER_MASK, ownerIsDead, SELF, threadName, type Attempt, type Block } from "@multiproc/core/internal";
 import { COUNT, LOCK_WORDS, STATE, UNLOCKED } from "./layout.js";
 
 /** What the lock-word functions need of one lock, as seen from this thread. */

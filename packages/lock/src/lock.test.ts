@@ -1,6 +1,6 @@
 import { inspect } from "node:util";
 import { describe, expect, it } from "vitest";
-import { deserializeError, SHAREABLE, ValueError } from "@multiproc/core";
+import { deserializeError, SHAREABLE, ValueError } from "@multiproc/core/internal";
 import { Condition, Lock, RLock } from "@multiproc/lock";
 import { runFixture } from "@multiproc/test-utils";
 

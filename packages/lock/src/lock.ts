@@ -1,4 +1,4 @@
-import { KIND, ValueError } from "@multiproc/core";
+import { KIND, ValueError } from "@multiproc/core/internal";
 import { BaseLock } from "./base-lock.js";
 import { CONDITION_HOOKS, type ConditionHooks } from "./hooks.js";
 import { ownedByThisThread, ownerName, unlock } from "./lock-word.js";

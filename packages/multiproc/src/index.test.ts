@@ -42,6 +42,27 @@ describe("multiproc", () => {
     }
   });
 
+  it("exports the documented API and nothing of the internals (they live in the packages' /internal entries)", () => {
+    expect(Object.keys(umbrella).sort()).toEqual(
+      [
+        ...["AsyncResult", "Barrier", "Block", "BoundedSemaphore", "BrokenBarrierError", "BrokenPipeError", "BrokenPoolError", "BufferTooShort"],
+        ...["CancelledError", "Condition", "Connection", "EOFError", "Event", "FIRST_CUSTOM_KIND", "Future", "InvalidStateError", "JoinableQueue"],
+        ...["Lock", "MultiprocError", "ParentProcess", "Pipe", "Pool", "Process", "ProcessPoolExecutor", "Queue", "QueueClosedError", "QueueEmptyError"],
+        ...["QueueFullError", "RLock", "RemoteError", "SHAREABLE", "Semaphore", "SharedArray", "SharedMemory", "SharedValue", "ShutDown", "SimpleQueue"],
+        ...["TimeoutError", "ValueError", "WorkerDiedError", "activeChildren", "allocateBlock", "asCompleted", "bindBlock", "cpuCount", "currentProcess"],
+        ...["defineKind", "dropStoredBlock", "isShareable", "parentProcess", "registerErrorClass", "reviveStoredBlock", "storeBlock", "task", "unbindBlock", "wait"],
+      ].sort(),
+    );
+    const require = createRequire(import.meta.url);
+    expect(Object.keys(require("multiproc")).sort()).toEqual(Object.keys(umbrella).sort());
+    for (const internal of ["lockMutex", "encode", "startThread", "waitSync", "scan", "KIND", "WAITABLE"]) expect(umbrella).not.toHaveProperty(internal);
+  });
+
+  it("refuses to construct the classes that only the library makes", () => {
+    expect(() => new (umbrella.AsyncResult as unknown as new () => unknown)()).toThrow(/made by Pool's applyAsync, mapAsync or starmapAsync/);
+    expect(() => new (umbrella.ParentProcess as unknown as new () => unknown)()).toThrow(/made by parentProcess\(\)/);
+  });
+
   it("has one wait() for Connections and sentinels (pipe) and Futures (pool)", async () => {
     const [a, b] = umbrella.Pipe();
     b.send("hi");

@@ -1,4 +1,4 @@
-import type { Waitable, WaitOptions } from "@multiproc/core";
+import type { Waitable, WaitOptions } from "@multiproc/core/internal";
 import { wait as waitConnections, type Connection } from "@multiproc/pipe";
 import { Future, wait as waitFutures, type FuturesWaitOptions } from "@multiproc/pool";
 

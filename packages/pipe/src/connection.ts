@@ -16,8 +16,9 @@ import {
   type Block,
   type Shareable,
   type WaitOptions,
-} from "@multiproc/core";
+} from "@multiproc/core/internal";
 import { Queue, QueueClosedError } from "@multiproc/queue";
+import { getIf, getIfSync, waitUntilReadable, waitUntilReadableSync, type GetFilter } from "@multiproc/queue/internal";
 import { BrokenPipeError, BufferTooShort, EOFError } from "./errors.js";
 
 /**
@@ -33,24 +34,6 @@ const SEND_REF = 0;
 const RECV_REF = 2;
 const CLOSED = 4;
 const WORDS = 6;
-
-const WAIT_READABLE = Symbol.for("multiproc.queue.waitReadable");
-const WAIT_READABLE_SYNC = Symbol.for("multiproc.queue.waitReadableSync");
-const GET_IF = Symbol.for("multiproc.queue.getIf");
-const GET_IF_SYNC = Symbol.for("multiproc.queue.getIfSync");
-
-/** @multiproc/queue's GetFilter: take the next item only if its codec tag is accepted. */
-interface GetFilter {
-  accept(tag: number): boolean;
-  refuse(tag: number): Error;
-}
-
-type Readable = Queue<unknown> & {
-  [WAIT_READABLE](options?: WaitOptions | number): Promise<boolean>;
-  [WAIT_READABLE_SYNC](options?: WaitOptions | number): boolean;
-  [GET_IF](filter: GetFilter, options?: WaitOptions | number): Promise<unknown>;
-  [GET_IF_SYNC](filter: GetFilter, options?: WaitOptions | number): unknown;
-};
 
 /**
  * What recvBytes takes: a message sent as bytes (sendBytes, or send of a
@@ -95,7 +78,7 @@ export class Connection implements Shareable {
   readonly #block: Block;
   readonly #words: Int32Array;
   readonly #send: Queue<unknown> | undefined;
-  readonly #recv: Readable | undefined;
+  readonly #recv: Queue<unknown> | undefined;
   /** This handle was closed (the end itself may live on in other threads). */
   #closed = false;
 
@@ -111,7 +94,7 @@ export class Connection implements Shareable {
     }
     // Queue instances of its own, which close() lets go of.
     this.#send = this.#words[SEND_REF + 1] ? (reviveStoredBlock(this.#words, SEND_REF, KIND.Queue) as Queue<unknown>) : undefined;
-    this.#recv = this.#words[RECV_REF + 1] ? (reviveStoredBlock(this.#words, RECV_REF, KIND.Queue) as Readable) : undefined;
+    this.#recv = this.#words[RECV_REF + 1] ? (reviveStoredBlock(this.#words, RECV_REF, KIND.Queue) as Queue<unknown>) : undefined;
   }
 
   /** This handle was closed, or the end was (no thread holds it open any more). */
@@ -177,7 +160,7 @@ export class Connection implements Shareable {
   async recvBytes(options?: WaitOptions | number): Promise<Uint8Array> {
     const queue = this.#receiver();
     try {
-      return (await queue[GET_IF](BYTES_ONLY, options)) as Uint8Array;
+      return await getIf(queue as Queue<Uint8Array>, BYTES_ONLY, options);
     } catch (error) {
       throw this.#translate(error, options);
     }
@@ -187,7 +170,7 @@ export class Connection implements Shareable {
   recvBytesSync(options?: WaitOptions | number): Uint8Array {
     const queue = this.#receiver();
     try {
-      return queue[GET_IF_SYNC](BYTES_ONLY, options) as Uint8Array;
+      return getIfSync(queue as Queue<Uint8Array>, BYTES_ONLY, options);
     } catch (error) {
       throw this.#translate(error, options);
     }
@@ -215,11 +198,11 @@ export class Connection implements Shareable {
    * for one. Timeout 0 (or less) just checks; no timeout waits until one of the two.
    */
   async poll(options?: WaitOptions | number): Promise<boolean> {
-    return this.#receiver()[WAIT_READABLE](options);
+    return waitUntilReadable(this.#receiver(), options);
   }
 
   pollSync(options?: WaitOptions | number): boolean {
-    return this.#receiver()[WAIT_READABLE_SYNC](options);
+    return waitUntilReadableSync(this.#receiver(), options);
   }
 
   /**
@@ -251,7 +234,7 @@ export class Connection implements Shareable {
   /** For wait(): ready when a recv would not wait. ValueError for a closed end or one that only sends. */
   [WAITABLE](): WaitableHooks {
     const queue = this.#receiver();
-    return { ready: () => queue[WAIT_READABLE_SYNC](0), wait: (options) => queue[WAIT_READABLE](options) };
+    return { ready: () => waitUntilReadableSync(queue, 0), wait: (options) => waitUntilReadable(queue, options) };
   }
 
   /** `<Connection at 0x2a0 readable writable>`, or `closed`; the address is the same in every thread. */
@@ -271,7 +254,7 @@ export class Connection implements Shareable {
     return this.#send;
   }
 
-  #receiver(): Readable {
+  #receiver(): Queue<unknown> {
     if (this.closed) throw new ValueError("Cannot receive on a closed Connection");
     if (!this.#recv) throw new ValueError("This end of a one-way Pipe only sends");
     return this.#recv;

@@ -1,4 +1,4 @@
-import { MultiprocError, registerErrorClass } from "@multiproc/core";
+import { MultiprocError, registerErrorClass } from "@multiproc/core/internal";
 
 /** `recv` on a connection whose other end is closed, with nothing left to read. */
 export class EOFError extends MultiprocError {

@@ -1,4 +1,4 @@
-import { constructRevived, defineKind, KIND } from "@multiproc/core";
+import { constructRevived, defineKind, KIND } from "@multiproc/core/internal";
 import { Connection, disposeConnection } from "./connection.js";
 
 export { Connection } from "./connection.js";

@@ -1,7 +1,7 @@
 import { inspect } from "node:util";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { deserializeError, TimeoutError, ValueError } from "@multiproc/core";
+import { deserializeError, TimeoutError, ValueError } from "@multiproc/core/internal";
 import { BrokenPipeError, BufferTooShort, Connection, EOFError, Pipe, wait } from "@multiproc/pipe";
 import { runFixture } from "@multiproc/test-utils";
 

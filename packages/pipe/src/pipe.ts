@@ -1,4 +1,4 @@
-import { checkOptionNames, checkWaitOptions, describe, isWaitable, remaining, unbindBlock, WAITABLE, type Waitable, type WaitOptions } from "@multiproc/core";
+import { checkOptionNames, checkWaitOptions, describe, isWaitable, remaining, unbindBlock, WAITABLE, type Waitable, type WaitOptions } from "@multiproc/core/internal";
 import { Queue } from "@multiproc/queue";
 import { type Connection, newConnection } from "./connection.js";
 

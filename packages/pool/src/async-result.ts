@@ -1,4 +1,4 @@
-import { TimeoutError, timeoutOf, ValueError, waitForPromise, type WaitOptions } from "@multiproc/core";
+import { TimeoutError, timeoutOf, ValueError, waitForPromise, type WaitOptions } from "@multiproc/core/internal";
 import { reportCallbackError } from "./callback-error.js";
 
 type Outcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
@@ -14,8 +14,9 @@ export class AsyncResult<T> {
   readonly #done: Promise<void>;
   readonly #id = ++created;
 
-  /** @internal */
+  /** @internal Made by Pool's `applyAsync`, `mapAsync` and `starmapAsync`. */
   constructor(promise: Promise<T>, callback?: (value: T) => void, errorCallback?: (error: unknown) => void) {
+    if (!(promise instanceof Promise)) throw new TypeError("An AsyncResult is made by Pool's applyAsync, mapAsync or starmapAsync; it cannot be constructed directly");
     this.#done = promise.then(
       (value) => {
         this.#outcome = { ok: true, value };

@@ -1,5 +1,5 @@
 import { setMaxListeners } from "node:events";
-import { describe } from "@multiproc/core";
+import { describe } from "@multiproc/core/internal";
 
 /**
  * One abort listener on the caller's signal per map call, however many tasks

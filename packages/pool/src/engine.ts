@@ -13,8 +13,9 @@ import {
   type ChildThread,
   type SerializedError,
   type TaskSpec,
-} from "@multiproc/core";
+} from "@multiproc/core/internal";
 import { Queue } from "@multiproc/queue";
+import { NOTHING, putAll, tryGetNowait } from "@multiproc/queue/internal";
 import { BrokenPoolError, CancelledError, WorkerDiedError, type WorkerDeath } from "./errors.js";
 import { watchFor } from "./watch.js";
 import { encodeSpec, resultId, resultStatus, resultValue, setTaskId, taskId, taskPayload } from "./messages.js";
@@ -90,20 +91,9 @@ export interface EngineOptions {
   depth: number;
 }
 
-/** @multiproc/queue's hook for a get that returns NOTHING when empty instead of throwing (Symbol.for: any copy answers). */
-const TRY_GET = Symbol.for("multiproc.queue.tryGet");
-const NOTHING = Symbol.for("multiproc.queue.nothing");
-type Tryable<T> = Queue<T> & { [TRY_GET](): T | typeof NOTHING };
-
 function tryGet<T>(queue: Queue<T>): T | undefined {
-  const item = (queue as Tryable<T>)[TRY_GET]();
-  return item === NOTHING ? undefined : (item as T);
-}
-
-/** @multiproc/queue's hook for putNowait of several items with one wake-up. */
-const PUT_ALL = Symbol.for("multiproc.queue.putAll");
-function putAll<T>(queue: Queue<T>, items: readonly T[]): void {
-  (queue as Queue<T> & { [PUT_ALL](items: readonly T[]): void })[PUT_ALL](items);
+  const item = tryGetNowait(queue);
+  return item === NOTHING ? undefined : item;
 }
 
 /** A new BrokenPoolError like `error`: same message and cause. */

@@ -1,4 +1,4 @@
-import { MultiprocError, registerErrorClass } from "@multiproc/core";
+import { MultiprocError, registerErrorClass } from "@multiproc/core/internal";
 
 /** How a worker thread ended while it held a task. */
 export type WorkerDeath = "exit" | "uncaught" | "out-of-memory" | "terminated";

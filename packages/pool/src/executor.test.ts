@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from "vitest";
-import { TimeoutError, ValueError } from "@multiproc/core";
+import { TimeoutError, ValueError } from "@multiproc/core/internal";
 import { asCompleted, BrokenPoolError, CancelledError, Future, ProcessPoolExecutor, wait } from "@multiproc/pool";
 import { entered, newCell, ref, release } from "./__fixtures__/cells.js";
 

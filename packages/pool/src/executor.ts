@@ -1,5 +1,5 @@
 import type { ResourceLimits } from "node:worker_threads";
-import { checkOptionNames, deadlineOf, describe, remaining, TimeoutError, toTaskSpec, ValueError, waitForPromise, type TaskLike, type TaskArgs, type TaskResult } from "@multiproc/core";
+import { checkOptionNames, deadlineOf, describe, remaining, TimeoutError, toTaskSpec, ValueError, waitForPromise, type TaskLike, type TaskArgs, type TaskResult } from "@multiproc/core/internal";
 import { Engine, type Job } from "./engine.js";
 import { BrokenPoolError } from "./errors.js";
 import { Future, onCancel } from "./future.js";

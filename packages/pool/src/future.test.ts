@@ -1,6 +1,6 @@
 import { inspect } from "node:util";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { TimeoutError } from "@multiproc/core";
+import { TimeoutError } from "@multiproc/core/internal";
 import { asCompleted, CancelledError, Future, InvalidStateError, wait } from "@multiproc/pool";
 
 /** What process.stderr receives while `fn` runs. */

@@ -1,4 +1,4 @@
-import { describe, TimeoutError, timeoutOf, waitForPromise, type WaitOptions } from "@multiproc/core";
+import { describe, TimeoutError, timeoutOf, waitForPromise, type WaitOptions } from "@multiproc/core/internal";
 import { reportCallbackError } from "./callback-error.js";
 import { CancelledError, InvalidStateError } from "./errors.js";
 

@@ -1,4 +1,4 @@
-import { describe, encode, ValueError } from "@multiproc/core";
+import { describe, encode, ValueError } from "@multiproc/core/internal";
 import type { Engine, Job } from "./engine.js";
 import { CALL, type Mode } from "./protocol.js";
 import { newTask } from "./messages.js";

@@ -1,4 +1,4 @@
-import { discardEncoded, encode } from "@multiproc/core";
+import { discardEncoded, encode } from "@multiproc/core/internal";
 import type { Engine, Job } from "./engine.js";
 import { callSignal } from "./call-signal.js";
 import { autoChunksize, prepareJob, readChunk } from "./jobs.js";

@@ -1,4 +1,4 @@
-import type { TaskSpec } from "@multiproc/core";
+import type { TaskSpec } from "@multiproc/core/internal";
 import type { Mode } from "./protocol.js";
 import { slabBytes } from "./slab.js";
 

@@ -1,6 +1,6 @@
 import { getEventListeners } from "node:events";
 import { describe, expect, it, vi } from "vitest";
-import { task, TimeoutError, ValueError } from "@multiproc/core";
+import { task, TimeoutError, ValueError } from "@multiproc/core/internal";
 import { AsyncResult, BrokenPoolError, CancelledError, Pool, ProcessPoolExecutor, WorkerDiedError } from "@multiproc/pool";
 import { entered, newCell, ref, release } from "./__fixtures__/cells.js";
 import { Counter } from "@multiproc/test-utils";

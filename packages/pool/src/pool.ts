@@ -1,6 +1,6 @@
 import { availableParallelism } from "node:os";
 import type { ResourceLimits } from "node:worker_threads";
-import { checkOptionNames, describe, toTaskSpec, ValueError, type TaskArgs, type TaskLike, type TaskResult } from "@multiproc/core";
+import { checkOptionNames, describe, toTaskSpec, ValueError, type TaskArgs, type TaskLike, type TaskResult } from "@multiproc/core/internal";
 import { AsyncResult } from "./async-result.js";
 import { Engine } from "./engine.js";
 import { checkArgs, checkChunksize, collect, iteratorOf, submitJob, type AnyIterable } from "./jobs.js";

@@ -1,4 +1,4 @@
-import type { Message, TaskSpec, ThreadStartData } from "@multiproc/core";
+import type { Message, TaskSpec, ThreadStartData } from "@multiproc/core/internal";
 
 /**
  * Main thread and pool workers talk through shared-memory queues, not

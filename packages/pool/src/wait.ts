@@ -1,4 +1,4 @@
-import { checkOptionNames, checkWaitOptions, describe, remaining, TimeoutError, toWaitOptions, ValueError, waitForPromise, type WaitOptions } from "@multiproc/core";
+import { checkOptionNames, checkWaitOptions, describe, remaining, TimeoutError, toWaitOptions, ValueError, waitForPromise, type WaitOptions } from "@multiproc/core/internal";
 import { failedOf, Future, settledOf } from "./future.js";
 
 export type ReturnWhen = "FIRST_COMPLETED" | "FIRST_EXCEPTION" | "ALL_COMPLETED";

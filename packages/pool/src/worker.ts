@@ -1,5 +1,5 @@
 import { workerData } from "node:worker_threads";
-import { decode, encode, explainTaskError, fromMessage, resolveWorkerTask, serializeError, startThread, type TaskSpec } from "@multiproc/core";
+import { decode, encode, explainTaskError, fromMessage, resolveWorkerTask, serializeError, startThread, type TaskSpec } from "@multiproc/core/internal";
 import type { Queue } from "@multiproc/queue";
 import { watchFor } from "./watch.js";
 import { decodeSpec, newResult, readTask } from "./messages.js";

@@ -9,7 +9,7 @@ import {
   sleepSync,
   type ThreadRef,
   type WaitOptions,
-} from "@multiproc/core";
+} from "@multiproc/core/internal";
 
 /**
  * How often a wait for the parent looks again: the parent's own record is
@@ -30,8 +30,11 @@ export class ParentProcess {
   readonly pid: number;
   readonly #thread: ThreadRef;
 
-  /** @internal */
+  /** @internal Made by `parentProcess()`. */
   constructor(name: string, pid: number, thread: ThreadRef) {
+    if (typeof name !== "string" || typeof pid !== "number" || thread === undefined) {
+      throw new TypeError("A ParentProcess is made by parentProcess(); it cannot be constructed directly");
+    }
     this.name = name;
     this.pid = pid;
     this.#thread = thread;

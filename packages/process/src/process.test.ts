@@ -1,7 +1,7 @@
 import { execFile, spawn } from "node:child_process";
 import { inspect, promisify } from "node:util";
 import { describe, expect, it } from "vitest";
-import { RemoteError, ValueError, WAITABLE } from "@multiproc/core";
+import { RemoteError, ValueError, WAITABLE } from "@multiproc/core/internal";
 import { activeChildren, cpuCount, currentProcess, parentProcess, Process, task } from "@multiproc/process";
 import { Counter } from "@multiproc/test-utils";
 

@@ -21,7 +21,7 @@ import {
   type TaskLike,
   waitForPromise,
   type WaitOptions,
-} from "@multiproc/core";
+} from "@multiproc/core/internal";
 import { Sentinel } from "./sentinel.js";
 import { STATE_EXITED, STATE_RUNNING, STATUS_STATE, type ProcessWorkerData, type TargetFailed } from "./protocol.js";
 

@@ -1,5 +1,5 @@
 import type { MessagePort } from "node:worker_threads";
-import type { Message, SerializedError, TaskSpec, ThreadStartData } from "@multiproc/core";
+import type { Message, SerializedError, TaskSpec, ThreadStartData } from "@multiproc/core/internal";
 
 /**
  * What a Process worker receives in `workerData` (parent -> worker, once).

@@ -1,4 +1,4 @@
-import { WAITABLE, waitAsync, type WaitableHooks, type WaitOptions } from "@multiproc/core";
+import { WAITABLE, waitAsync, type WaitableHooks, type WaitOptions } from "@multiproc/core/internal";
 import { STATE_EXITED, STATUS_STATE } from "./protocol.js";
 
 /**

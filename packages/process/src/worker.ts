@@ -1,6 +1,6 @@
 import { inspect } from "node:util";
 import { workerData } from "node:worker_threads";
-import { callTask, fromMessage, resolveWorkerTask, serializeError, startThread } from "@multiproc/core";
+import { callTask, fromMessage, resolveWorkerTask, serializeError, startThread } from "@multiproc/core/internal";
 import { STATE_EXITED, STATUS_CODE, STATUS_STATE, type ProcessWorkerData, type TargetFailed } from "./protocol.js";
 
 // Runs inside the worker thread of a Process. Imports nothing main-side.

@@ -1,4 +1,4 @@
-import { decode, discardEncoded, encode, lockMutex, releaseBlock, unlockMutex, type Allocate, type Arena, type Block } from "@multiproc/core";
+import { decode, discardEncoded, encode, lockMutex, releaseBlock, unlockMutex, type Allocate, type Arena, type Block } from "@multiproc/core/internal";
 import {
   CLOSED,
   CLOSED_BY_CLOSE,

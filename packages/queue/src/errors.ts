@@ -1,4 +1,4 @@
-import { MultiprocError, registerErrorClass, ValueError } from "@multiproc/core";
+import { MultiprocError, registerErrorClass, ValueError } from "@multiproc/core/internal";
 
 /** `getNowait()` on an empty queue, or `get({ timeout })` timed out. */
 export class QueueEmptyError extends MultiprocError {

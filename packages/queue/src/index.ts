@@ -1,4 +1,4 @@
-import { constructRevived, defineKind, KIND, type Block } from "@multiproc/core";
+import { constructRevived, defineKind, KIND, type Block } from "@multiproc/core/internal";
 import { disposeChannel, openChannel } from "./channel.js";
 import { JoinableQueue } from "./joinable-queue.js";
 import { Queue } from "./queue.js";

@@ -1,4 +1,4 @@
-import { KIND, ValueError, waitAsync, waitSync, type Attempt, type WaitOptions } from "@multiproc/core";
+import { KIND, ValueError, waitAsync, waitSync, type Attempt, type WaitOptions } from "@multiproc/core/internal";
 import { DONE, PUTS, unfinished } from "./channel.js";
 import { RECHECK_MS } from "./layout.js";
 import { whileWaiting } from "./operations.js";

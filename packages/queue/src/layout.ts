@@ -1,4 +1,4 @@
-import { KIND } from "@multiproc/core";
+import { KIND } from "@multiproc/core/internal";
 
 /**
  * A queue is a header block plus a chain of segment blocks in the same arena:

@@ -1,4 +1,4 @@
-import { checkWaitOptions, timeoutOf, waitAsync, waitSync, type Attempt, type WaitOptions } from "@multiproc/core";
+import { checkWaitOptions, timeoutOf, waitAsync, waitSync, type Attempt, type WaitOptions } from "@multiproc/core/internal";
 import {
   abandon,
   append,

@@ -1,9 +1,10 @@
 import { inspect } from "node:util";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { currentThreadRecord, deserializeError, SHAREABLE, ValueError } from "@multiproc/core";
+import { currentThreadRecord, deserializeError, SHAREABLE, ValueError } from "@multiproc/core/internal";
 import { Lock } from "@multiproc/lock";
 import { JoinableQueue, Queue, QueueClosedError, QueueEmptyError, QueueFullError, ShutDown, SimpleQueue } from "@multiproc/queue";
+import * as internal from "@multiproc/queue/internal";
 import { collectGarbage, Counter, runFixture } from "@multiproc/test-utils";
 
 const WORKER = new URL("./__fixtures__/worker.mjs", import.meta.url);
@@ -160,10 +161,9 @@ describe("Queue", () => {
       checkDelivery(await Promise.all(consumers), 2, count);
     });
 
-    it("putAll (the pool's hook) puts in order, its items reach getters that were asleep, and it stops at a full queue", async () => {
-      const PUT_ALL = Symbol.for("multiproc.queue.putAll");
+    it("putAll (/internal, for the pool) puts in order, its items reach getters that were asleep, and it stops at a full queue", async () => {
       const queue = new Queue<string>({ maxsize: 3 });
-      const putAll = (items: string[]) => (queue as unknown as Record<symbol, (items: string[]) => void>)[PUT_ALL]!(items);
+      const putAll = (items: string[]) => internal.putAll(queue, items);
       const ready = new Int32Array(new SharedArrayBuffer(4));
       const getters = ["sync", "async"].map((mode) => inWorker("getOne", { queue, mode, ready }));
       await until(ready, 2);

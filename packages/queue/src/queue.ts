@@ -1,4 +1,4 @@
-import { checkOptionNames, claimBlock, describe, KIND, SHAREABLE, ValueError, type Block, type Shareable, type WaitOptions } from "@multiproc/core";
+import { checkOptionNames, claimBlock, describe, KIND, SHAREABLE, ValueError, type Block, type Shareable, type WaitOptions } from "@multiproc/core/internal";
 import { CLOSED, CLOSED_BY_CLOSE, closeChannel, initChannel, ITEMS, isFull, MAXSIZE, openChannel, SHUT_DOWN, shutdownChannel, type Channel } from "./channel.js";
 import { QueueClosedError, ShutDown } from "./errors.js";
 import { HEADER_WORDS } from "./layout.js";
@@ -6,16 +6,21 @@ import { settleChannel } from "./spent.js";
 import { getItem, getItemNowait, getItemSync, NOTHING, type GetFilter, putAllNowait, putItem, putItemNowait, putItemSync, tryGet, waitReadable, waitReadableSync } from "./operations.js";
 
 /**
- * Hooks for @multiproc/pipe (Symbol.for, so any copy of this package
- * answers): wait until a get would not wait, without taking anything.
+ * Hooks for `./internal.ts`, keyed with Symbol.for so that every copy of this
+ * package answers them: a Queue revived in a thread is made by whichever copy
+ * defined the kind first (the ESM and CJS builds, or two installed versions,
+ * share one kind registry), and it must still work with the other copy's
+ * `@multiproc/queue/internal` functions. A private field could not.
+ *
+ * Wait until a get would not wait, without taking anything.
  */
 export const WAIT_READABLE = Symbol.for("multiproc.queue.waitReadable");
 export const WAIT_READABLE_SYNC = Symbol.for("multiproc.queue.waitReadableSync");
-/** Hook for @multiproc/pool: getNowait() without the cost of an exception when empty; returns NOTHING then. */
+/** getNowait() without the cost of an exception when empty; returns NOTHING then. */
 export const TRY_GET = Symbol.for("multiproc.queue.tryGet");
-/** @internal putNowait of several items with one wake-up (`Symbol.for`: every copy of this package answers it). */
+/** putNowait of several items with one wake-up. */
 export const PUT_ALL = Symbol.for("multiproc.queue.putAll");
-/** Hooks for @multiproc/pipe's recvBytes: a get that takes the next item only if a filter accepts its codec tag. */
+/** A get that takes the next item only if a filter accepts its codec tag. */
 export const GET_IF = Symbol.for("multiproc.queue.getIf");
 export const GET_IF_SYNC = Symbol.for("multiproc.queue.getIfSync");
 

@@ -1,4 +1,4 @@
-import { KIND, SHAREABLE, type Block, type Shareable, type WaitOptions } from "@multiproc/core";
+import { KIND, SHAREABLE, type Block, type Shareable, type WaitOptions } from "@multiproc/core/internal";
 import { closeChannel, ITEMS, type Channel } from "./channel.js";
 import { getItem, getItemSync, putItem, putItemSync } from "./operations.js";
 import { describeQueue, openQueue, sendableBlock } from "./queue.js";

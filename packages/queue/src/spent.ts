@@ -1,4 +1,4 @@
-import { unbindBlock } from "@multiproc/core";
+import { unbindBlock } from "@multiproc/core/internal";
 import { NO_SEGMENT, type Channel } from "./channel.js";
 import { CLOSED, DONE, HEADER_WORDS, ITEMS, MAXSIZE, PUTS, SEG_BYTES } from "./layout.js";
 

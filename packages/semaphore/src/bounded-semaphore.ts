@@ -1,4 +1,4 @@
-import { KIND, ValueError } from "@multiproc/core";
+import { KIND, ValueError } from "@multiproc/core/internal";
 import { BOUND } from "./layout.js";
 import { Semaphore } from "./semaphore.js";
 

@@ -1,4 +1,4 @@
-import { constructRevived, defineKind, KIND } from "@multiproc/core";
+import { constructRevived, defineKind, KIND } from "@multiproc/core/internal";
 import { BoundedSemaphore } from "./bounded-semaphore.js";
 import { Semaphore } from "./semaphore.js";
 

@@ -1,6 +1,6 @@
 import { inspect } from "node:util";
 import { describe, expect, it } from "vitest";
-import { deserializeError, ValueError } from "@multiproc/core";
+import { deserializeError, ValueError } from "@multiproc/core/internal";
 import { BoundedSemaphore, Semaphore } from "@multiproc/semaphore";
 import { runFixture } from "@multiproc/test-utils";
 

@@ -13,7 +13,7 @@ import {
   type Block,
   type Shareable,
   type WaitOptions,
-} from "@multiproc/core";
+} from "@multiproc/core/internal";
 import { BOUND, MAX_VALUE, SEMAPHORE_WORDS, VALUE } from "./layout.js";
 
 /**

@@ -1,4 +1,4 @@
-import { constructRevived, defineKind, KIND } from "@multiproc/core";
+import { constructRevived, defineKind, KIND } from "@multiproc/core/internal";
 import { SharedArray } from "./shared-array.js";
 import { SharedMemory } from "./shared-memory.js";
 import { SharedValue } from "./shared-value.js";

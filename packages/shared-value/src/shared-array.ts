@@ -1,4 +1,4 @@
-import { checkOptionNames, describe, KIND, SHAREABLE, ValueError, type Block, type Shareable } from "@multiproc/core";
+import { checkOptionNames, describe, KIND, SHAREABLE, ValueError, type Block, type Shareable } from "@multiproc/core/internal";
 import type { Lock, RLock } from "@multiproc/lock";
 import {
   atomicAdd,

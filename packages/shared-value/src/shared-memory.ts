@@ -1,4 +1,4 @@
-import { checkOptionNames, claimBlock, describe, KIND, SHAREABLE, unbindBlock, ValueError, type Block, type Shareable } from "@multiproc/core";
+import { checkOptionNames, claimBlock, describe, KIND, SHAREABLE, unbindBlock, ValueError, type Block, type Shareable } from "@multiproc/core/internal";
 
 /** Payload: word 0 SIZE, bytes from byte 16 (16-aligned). */
 const SIZE = 0;

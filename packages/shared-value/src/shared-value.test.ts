@@ -1,6 +1,6 @@
 import { inspect } from "node:util";
 import { describe, expect, it } from "vitest";
-import { currentThreadRecord, deserializeError, toMessage, ValueError } from "@multiproc/core";
+import { currentThreadRecord, deserializeError, toMessage, ValueError } from "@multiproc/core/internal";
 import { Lock, RLock } from "@multiproc/lock";
 import { SharedArray, SharedMemory, SharedValue, type Typecode } from "@multiproc/shared-value";
 import { runFixture } from "@multiproc/test-utils";

@@ -1,4 +1,4 @@
-import { checkOptionNames, KIND, SHAREABLE, type Block, type Shareable } from "@multiproc/core";
+import { checkOptionNames, KIND, SHAREABLE, type Block, type Shareable } from "@multiproc/core/internal";
 import type { Lock, RLock } from "@multiproc/lock";
 import {
   show,

@@ -8,7 +8,7 @@ import {
   storeBlock,
   ValueError,
   type Block,
-} from "@multiproc/core";
+} from "@multiproc/core/internal";
 import { Lock, RLock } from "@multiproc/lock";
 import { DATA_BYTE, HEADER_WORDS, LENGTH, LOCK_KIND, LOCK_REF, TYPE_ID } from "./layout.js";
 import { checkAtomic, checkElement, fromStored, typeById, typeOf, type TypedArray, type TypeInfo } from "./typecodes.js";

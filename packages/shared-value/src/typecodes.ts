@@ -1,4 +1,4 @@
-import { describe, ValueError } from "@multiproc/core";
+import { describe, ValueError } from "@multiproc/core/internal";
 
 type TypedArray =
   | Int8Array

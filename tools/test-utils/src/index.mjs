@@ -15,7 +15,7 @@ import {
   storeBlock,
   childThreadEnded,
   prepareChildThread,
-} from "@multiproc/core";
+} from "@multiproc/core/internal";
 
 export const COUNTER_KIND = FIRST_CUSTOM_KIND;
 export const PAIR_KIND = FIRST_CUSTOM_KIND + 1;

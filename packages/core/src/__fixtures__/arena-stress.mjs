@@ -1,7 +1,7 @@
 // Allocates and frees blocks in a loop, stamping each block's payload with
 // this worker's id and checking nobody else wrote into it meanwhile.
 import { parentPort } from "node:worker_threads";
-import { allocateBlock, releaseBlock } from "@multiproc/core";
+import { allocateBlock, releaseBlock } from "@multiproc/core/internal";
 import { fixtureData } from "@multiproc/test-utils";
 
 const { id, rounds, start } = await fixtureData();

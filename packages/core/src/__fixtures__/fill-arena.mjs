@@ -2,7 +2,7 @@
 // them, until 4.5 GiB went through a 4 GiB arena. Nothing else allocates on the
 // JS heap, so V8 has no reason to collect: only the arena's reclaim-on-full
 // can make room. Prints the blocks live at the end.
-import { allocateBlock, bindBlock, homeArena, KIND } from "@multiproc/core";
+import { allocateBlock, bindBlock, homeArena, KIND } from "@multiproc/core/internal";
 
 const BLOCK = 64 * 2 ** 20;
 let made = 0;

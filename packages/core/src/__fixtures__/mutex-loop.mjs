@@ -1,6 +1,6 @@
 // Takes two shared mutexes, nested, in an endless loop: a thread stopped at a
 // random point would often be holding one. Counts its rounds in word 2.
-import { lockMutex, unlockMutex } from "@multiproc/core";
+import { lockMutex, unlockMutex } from "@multiproc/core/internal";
 import { fixtureData } from "@multiproc/test-utils";
 
 const { words } = await fixtureData();

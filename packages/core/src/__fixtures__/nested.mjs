@@ -1,7 +1,7 @@
 // A worker that, at depth 0, says it runs (its threadId in ready[0]) and waits for ready[1];
 // at depth 1, starts a depth-0 worker itself that also holds a reference to block `held`.
 import { Worker, workerData } from "node:worker_threads";
-import { bindBlock, Block, childThreadEnded, homeArena, prepareChildThread, toMessage } from "@multiproc/core";
+import { bindBlock, Block, childThreadEnded, homeArena, prepareChildThread, toMessage } from "@multiproc/core/internal";
 import { fixtureData } from "@multiproc/test-utils";
 
 const { ready, depth, held } = await fixtureData();

@@ -1,6 +1,6 @@
 // Resolves a task spec in a worker and calls it, as Process and Pool do.
 import { parentPort } from "node:worker_threads";
-import { callTask, resolveTask, serializeError } from "@multiproc/core";
+import { callTask, resolveTask, serializeError } from "@multiproc/core/internal";
 import { fixtureData } from "@multiproc/test-utils";
 
 const { spec, args } = await fixtureData();

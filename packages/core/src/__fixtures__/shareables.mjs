@@ -1,7 +1,7 @@
 // Receives values with shareables through both paths (message and bytes),
 // adds to every Counter found, and echoes bytes back for the parent to decode.
 import { parentPort } from "node:worker_threads";
-import { decode, encode, fromMessage } from "@multiproc/core";
+import { decode, encode, fromMessage } from "@multiproc/core/internal";
 import { fixtureData } from "@multiproc/test-utils";
 
 const { message, bytes } = await fixtureData();

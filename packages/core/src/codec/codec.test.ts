@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it, vi } from "vitest";
-import { decode, encode, fromMessage, SHAREABLE, TAG, toMessage } from "@multiproc/core";
+import { decode, encode, fromMessage, SHAREABLE, TAG, toMessage } from "@multiproc/core/internal";
 import { Counter, Pair, runFixture } from "@multiproc/test-utils";
 
 const roundTrip = (value: unknown) => decode(encode(value));
@@ -272,7 +272,7 @@ describe("shareables across threads", () => {
 
 describe("discardEncoded()", () => {
   it("drops the reference each handle in the bytes holds", async () => {
-    const { discardEncoded } = await import("@multiproc/core");
+    const { discardEncoded } = await import("@multiproc/core/internal");
     const counter = new Counter();
     const block = counter[SHAREABLE]();
     const bytes = encode([counter, counter, { again: counter }]);

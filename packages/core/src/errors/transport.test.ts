@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { deserializeError, registerErrorClass, RemoteError, serializeError, TimeoutError, ValueError } from "@multiproc/core";
+import { deserializeError, registerErrorClass, RemoteError, serializeError, TimeoutError, ValueError } from "@multiproc/core/internal";
 
 const cross = (error: unknown) => deserializeError(structuredClone(serializeError(error)));
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { allocateBlock, defineKind, describeKind, KIND, releaseBlock, retainBlock, reviveHandle, SHAREABLE } from "@multiproc/core";
+import { allocateBlock, defineKind, describeKind, KIND, releaseBlock, retainBlock, reviveHandle, SHAREABLE } from "@multiproc/core/internal";
 import { collectGarbage, Counter, Pair, PAIR_KIND } from "@multiproc/test-utils";
 
 describe("reviveHandle()", () => {

@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { allocateBlock, Arena, homeArena, releaseBlock, retainBlock } from "@multiproc/core";
+import { allocateBlock, Arena, homeArena, releaseBlock, retainBlock } from "@multiproc/core/internal";
 import { runFixture } from "@multiproc/test-utils";
 
 describe("Arena", () => {
@@ -98,7 +98,7 @@ describe("Arena", () => {
 
   it("says what to do when the arena is full of live blocks", () => {
     const fixture = `
-      import { allocateBlock, bindBlock, KIND } from "@multiproc/core";
+      import { allocateBlock, bindBlock, KIND } from "@multiproc/core/internal";
       const keep = [];
       try {
         for (;;) { const owner = {}; bindBlock(owner, allocateBlock(KIND.Buffer, 256 * 2 ** 20)); keep.push(owner); }

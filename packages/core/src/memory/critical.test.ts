@@ -1,6 +1,6 @@
 import { Worker } from "node:worker_threads";
 import { describe, expect, it } from "vitest";
-import { childThreadEnded, lockMutex, prepareChildThread, sleepAsync, terminateChildThread, toMessage, unlockMutex } from "@multiproc/core";
+import { childThreadEnded, lockMutex, prepareChildThread, sleepAsync, terminateChildThread, toMessage, unlockMutex } from "@multiproc/core/internal";
 
 const fixture = new URL("../__fixtures__/mutex-loop.mjs", import.meta.url);
 

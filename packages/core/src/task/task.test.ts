@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { compileSource, deserializeError, task, toTaskSpec, type TaskSpec } from "@multiproc/core";
+import { compileSource, deserializeError, task, toTaskSpec, type TaskSpec } from "@multiproc/core/internal";
 import { runFixture } from "@multiproc/test-utils";
 
 const RUN = new URL("../__fixtures__/run-task.mjs", import.meta.url);

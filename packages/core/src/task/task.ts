@@ -1,6 +1,6 @@
 import { isAbsolute } from "node:path";
 import { pathToFileURL } from "node:url";
-import { describe } from "../wait/options.js";
+import { describe } from "../errors/describe.js";
 
 declare const TASK_TYPE: unique symbol;
 

@@ -1,6 +1,6 @@
 import { Worker } from "node:worker_threads";
 import { describe, expect, it } from "vitest";
-import { allocateBlock, childThreadEnded, currentThreadRecord, isTidAlive, prepareChildThread, threadName, toMessage } from "@multiproc/core";
+import { allocateBlock, childThreadEnded, currentThreadRecord, isTidAlive, prepareChildThread, threadName, toMessage } from "@multiproc/core/internal";
 import { threadId } from "node:worker_threads";
 
 const NESTED = new URL("../__fixtures__/nested.mjs", import.meta.url);

@@ -1,4 +1,4 @@
-import { describe } from "./options.js";
+import { describe } from "../errors/describe.js";
 
 /**
  * An options object, checked: an object (or undefined, read as {}), and no

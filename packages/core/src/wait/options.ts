@@ -1,4 +1,5 @@
 import { ValueError } from "../errors/errors.js";
+import { describe } from "../errors/describe.js";
 import { checkOptionNames } from "./known-options.js";
 
 const WAIT_OPTIONS = ["timeout", "signal"];
@@ -62,13 +63,4 @@ export function toWaitOptions(options: WaitOptions | number | undefined): WaitOp
 /** The timeout a waiting call was given, for messages ("stayed empty for 500 ms"). */
 export function timeoutOf(options: WaitOptions | number | undefined): number | undefined {
   return typeof options === "number" ? options : options?.timeout;
-}
-
-export function describe(value: unknown): string {
-  if (value === null) return "null";
-  if (typeof value === "string") return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
-  if (typeof value === "function") return `a function${value.name ? ` (${value.name})` : ""}`;
-  if (typeof value === "object") return `an object (${(value as object).constructor?.name ?? "Object"})`;
-  if (typeof value === "bigint") return `${value}n`;
-  return typeof value === "symbol" ? value.toString() : String(value);
 }

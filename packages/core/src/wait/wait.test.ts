@@ -1,7 +1,7 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
-import { ValueError, waitAsync, waitSync } from "@multiproc/core";
+import { ValueError, waitAsync, waitSync } from "@multiproc/core/internal";
 import { runFixture } from "@multiproc/test-utils";
 
 const WAKE = new URL("../__fixtures__/wake.mjs", import.meta.url);

@@ -1,6 +1,6 @@
 // Event and Barrier scenarios in a worker; replies { ok } or { error }.
 import { parentPort } from "node:worker_threads";
-import { serializeError } from "@multiproc/core";
+import { serializeError } from "@multiproc/core/internal";
 import { fixtureData } from "@multiproc/test-utils";
 
 const { name, args } = await fixtureData();

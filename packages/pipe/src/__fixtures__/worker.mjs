@@ -1,6 +1,6 @@
 // Pipe scenarios in a worker; replies { ok } or { error }.
 import { parentPort } from "node:worker_threads";
-import { serializeError } from "@multiproc/core";
+import { serializeError } from "@multiproc/core/internal";
 import { EOFError } from "@multiproc/pipe";
 import { fixtureData } from "@multiproc/test-utils";
 

@@ -1,5 +1,5 @@
 // Test helpers around the cells that tasks.mjs's blockUntil and leaveTimer use.
-import { task } from "@multiproc/core";
+import { task } from "@multiproc/core/internal";
 import { SharedArray } from "@multiproc/shared-value";
 
 const TASKS = new URL("./tasks.mjs", import.meta.url);

@@ -1,6 +1,6 @@
 // Queue scenarios in a worker; replies { ok } or { error }.
 import { parentPort } from "node:worker_threads";
-import { serializeError } from "@multiproc/core";
+import { serializeError } from "@multiproc/core/internal";
 import { QueueClosedError } from "@multiproc/queue";
 import { fixtureData } from "@multiproc/test-utils";
 

@@ -1,0 +1,66 @@
+/**
+ * `@multiproc/core/internal`: everything the sibling multiproc packages share
+ * (waits, the codec, threads, the arena). Not a public API: it changes in any
+ * release, in step with the sibling packages of the same version. The public
+ * part is re-exported from `@multiproc/core`.
+ */
+export { MultiprocError, RemoteError, TimeoutError, ValueError } from "./errors/errors.js";
+export { deserializeError, registerErrorClass, serializeError, type SerializedError } from "./errors/transport.js";
+
+export { Arena, adoptHomeArena, arenaById, homeArena } from "./memory/arena.js";
+export { lockMutex, unlockMutex } from "./memory/mutex.js";
+
+export { Block } from "./handle/block.js";
+export { describeKind, FIRST_CUSTOM_KIND, KIND, packageOfKind } from "./handle/kinds.js";
+export {
+  allocateBlock,
+  bindBlock,
+  blockOf,
+  claimBlock,
+  constructRevived,
+  defineKind,
+  dropStoredBlock,
+  isShareable,
+  releaseBlock,
+  retainBlock,
+  reviveHandle,
+  reviveStoredBlock,
+  SHAREABLE,
+  storeBlock,
+  unbindBlock,
+  type KindDefinition,
+  type Shareable,
+} from "./handle/registry.js";
+
+export { checkWaitOptions, deadlineOf, remaining, timeoutOf, toWaitOptions, type WaitOptions } from "./wait/options.js";
+export { describe } from "./errors/describe.js";
+export { waitForPromise } from "./wait/promise.js";
+export { isWaitable, WAITABLE, type Waitable, type WaitableHooks } from "./wait/waitable.js";
+export { withAcquired, withAcquiredSync } from "./wait/with.js";
+export { sleepAsync, sleepSync, waitAsync, waitSync, type Attempt, type SleepResult } from "./wait/wait.js";
+
+export { decode, discardEncoded, encode, locateUnserializable, TAG, type Allocate } from "./codec/codec.js";
+export { fromMessage, toMessage, type Message } from "./codec/message.js";
+export { scan } from "./codec/walk.js";
+
+export { isTaskRef, task, toTaskSpec, type AnyTaskFunction, type TaskArgs, type TaskLike, type TaskRef, type TaskResult, type TaskSpec } from "./task/task.js";
+export { callTask, compileSource, explainTaskError, resolveTask, resolveWorkerTask } from "./task/run.js";
+
+export {
+  childThreadEnded,
+  currentProcessInfo,
+  parentProcessInfo,
+  prepareChildThread,
+  startThread,
+  terminateChildThread,
+  type ChildThread,
+  type ProcessInfo,
+  type ThreadStartData,
+} from "./thread/thread.js";
+export { checkNotImporting, importForWorker } from "./thread/bootstrap.js";
+export { checkOptionNames } from "./wait/known-options.js";
+export { aliveWord, currentThreadRecord, isTidAlive, parentThread, threadName, type ThreadRecordRef, type ThreadRef } from "./thread/records.js";
+export { CONTENDED, OWNER_MASK, SELF } from "./memory/mutex.js";
+export { ownerIsDead } from "./memory/owner.js";
+export { spinBudget, spinEnded } from "./wait/spin.js";
+export { writeAll } from "./thread/output.js";
