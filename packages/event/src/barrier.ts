@@ -29,6 +29,7 @@ import {
 import { breakBarrier, resetBarrier, waitProtocol, type Step } from "./barrier-protocol.js";
 import { ACTION_LEN, actionAt, BROKEN, CHECK_MS, COUNT, FILLING, HEADER_WORDS, MAX_SLOTS, MUTEX, PARTIES, SEQ, STATE, TIMEOUT_BYTE } from "./layout.js";
 
+/** Options of `new Barrier(parties, options)`. */
 export interface BarrierOptions {
   /** Runs once per generation, on the thread that arrives last, before the others are released. */
   action?: TaskLike<() => unknown> | undefined;
@@ -100,6 +101,7 @@ export class Barrier implements Shareable {
     }
   }
 
+  /** How many threads must call `wait()` to pass the barrier. */
   get parties(): number {
     return Atomics.load(this.#words, PARTIES);
   }
@@ -109,6 +111,7 @@ export class Barrier implements Shareable {
     return Atomics.load(this.#words, STATE) === FILLING ? Atomics.load(this.#words, COUNT) : 0;
   }
 
+  /** Whether the barrier is broken (aborted, reset while threads waited, a wait timed out, or a party died). */
   get broken(): boolean {
     return Atomics.load(this.#words, STATE) === BROKEN;
   }
@@ -171,6 +174,7 @@ export class Barrier implements Shareable {
     }
   }
 
+  /** The shareable protocol: the block a copy of this object in another thread is revived from. */
   [SHAREABLE](): Block {
     return this.#block;
   }

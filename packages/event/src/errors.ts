@@ -6,6 +6,7 @@ export class BrokenBarrierError extends MultiprocError {
     super(message, "ERR_MULTIPROC_BROKEN_BARRIER", options);
   }
 
+  /** Always `"BrokenBarrierError"`: stable across threads, bundlers and minifiers. */
   override get name(): string {
     return "BrokenBarrierError";
   }

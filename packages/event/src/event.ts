@@ -40,10 +40,12 @@ export class Event implements Shareable {
     Atomics.notify(this.#words, FLAG);
   }
 
+  /** Resets the flag; later `wait()` calls wait until `set()` again. */
   clear(): void {
     Atomics.store(this.#words, FLAG, 0);
   }
 
+  /** Whether the flag is set now. */
   isSet(): boolean {
     return Atomics.load(this.#words, FLAG) === 1;
   }
@@ -55,12 +57,14 @@ export class Event implements Shareable {
     return waitAsync(this.#words, FLAG, this.#attempt, options);
   }
 
+  /** `wait()` that blocks this thread. */
   waitSync(options?: WaitOptions | number): boolean {
     if (options !== undefined) checkWaitOptions(options);
     if (this.isSet()) return true;
     return waitSync(this.#words, FLAG, this.#attempt, options);
   }
 
+  /** The shareable protocol: the block a copy of this object in another thread is revived from. */
   [SHAREABLE](): Block {
     return this.#block;
   }

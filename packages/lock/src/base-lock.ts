@@ -52,6 +52,7 @@ export abstract class BaseLock implements Shareable {
 
   abstract release(): void;
 
+  /** Whether any thread holds the lock now (a snapshot: it may change at once). */
   locked(): boolean {
     return isLocked(this.word);
   }
@@ -61,10 +62,12 @@ export abstract class BaseLock implements Shareable {
     return withAcquired(() => this.acquire(), () => this.release(), fn);
   }
 
+  /** `withLock()` for a synchronous `fn`: acquires blocking this thread. */
   withLockSync<T>(fn: () => T): T {
     return withAcquiredSync(() => this.acquireSync(), () => this.release(), fn);
   }
 
+  /** The shareable protocol: the block a copy of this object in another thread is revived from. */
   [SHAREABLE](): Block {
     return this.word.block;
   }
@@ -76,7 +79,7 @@ export abstract class BaseLock implements Shareable {
     return this.toString();
   }
 
-  /** What a Condition needs of its lock. */
+  /** @internal What a Condition needs of its lock. */
   abstract [CONDITION_HOOKS](): ConditionHooks;
 
   /** Takes the lock again without waiting if this thread may (RLock); Lock never does. */

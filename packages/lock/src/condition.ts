@@ -62,26 +62,32 @@ export class Condition implements Shareable {
     this.#hooks = this.#lock[CONDITION_HOOKS]();
   }
 
+  /** Acquires the underlying lock (see `Lock.acquire`); resolves false if `timeout` passed first. */
   acquire(options?: WaitOptions | number): Promise<boolean> {
     return this.#lock.acquire(options);
   }
 
+  /** `acquire()` that blocks this thread while it waits. */
   acquireSync(options?: WaitOptions | number): boolean {
     return this.#lock.acquireSync(options);
   }
 
+  /** Acquires the underlying lock if that needs no waiting; never waits. */
   tryAcquire(): boolean {
     return this.#lock.tryAcquire();
   }
 
+  /** Releases the underlying lock (ValueError if this thread does not hold it). */
   release(): void {
     this.#lock.release();
   }
 
+  /** Runs `fn` holding the underlying lock, and always releases it. */
   withLock<T>(fn: () => T | Promise<T>): Promise<T> {
     return withAcquired(() => this.acquire(), () => this.release(), fn);
   }
 
+  /** `withLock()` for a synchronous `fn`: acquires blocking this thread. */
   withLockSync<T>(fn: () => T): T {
     return withAcquiredSync(() => this.acquireSync(), () => this.release(), fn);
   }
@@ -141,6 +147,7 @@ export class Condition implements Shareable {
     return result;
   }
 
+  /** `waitFor()` that blocks this thread. */
   waitForSync<T>(predicate: () => T, options?: WaitOptions | number): T {
     const { deadline } = this.#checkPredicate(predicate, options);
     let result = predicate();
@@ -162,10 +169,12 @@ export class Condition implements Shareable {
     grant(this.#words, n);
   }
 
+  /** Wakes every waiter. ValueError if this thread does not hold the lock. */
   notifyAll(): void {
     this.notify(Infinity);
   }
 
+  /** The shareable protocol: the block a copy of this object in another thread is revived from. */
   [SHAREABLE](): Block {
     return this.#block;
   }

@@ -26,6 +26,7 @@ export class Lock extends BaseLock {
     if (!unlock(this.word)) throw new ValueError("Cannot release an unlocked Lock");
   }
 
+  /** @internal */
   [CONDITION_HOOKS](): ConditionHooks {
     return {
       isOwned: () => ownedByThisThread(this.word),

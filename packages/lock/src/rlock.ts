@@ -27,6 +27,7 @@ export class RLock extends BaseLock {
     if (--words[COUNT]! === 0) unlock(this.word);
   }
 
+  /** @internal */
   [CONDITION_HOOKS](): ConditionHooks {
     const words = this.word.words;
     return {

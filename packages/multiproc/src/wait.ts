@@ -1,6 +1,6 @@
 import type { Waitable, WaitOptions } from "@multiproc/core/internal";
 import { wait as waitConnections, type Connection } from "@multiproc/pipe";
-import { Future, wait as waitFutures, type FuturesWaitOptions } from "@multiproc/pool";
+import { Future, wait as waitFutures, type DoneAndNotDone, type FuturesWaitOptions } from "@multiproc/pool";
 
 /**
  * Both packages export a `wait`, as Python has `multiprocessing.connection.wait`
@@ -9,7 +9,7 @@ import { Future, wait as waitFutures, type FuturesWaitOptions } from "@multiproc
  * Connections and sentinels for the pipe's.
  */
 export function wait<T extends Connection | Waitable>(objects: readonly T[], options?: WaitOptions | number): Promise<T[]>;
-export function wait<T>(futures: readonly Future<T>[] | Set<Future<T>>, options?: FuturesWaitOptions | number): Promise<{ done: Set<Future<T>>; notDone: Set<Future<T>> }>;
+export function wait<T>(futures: readonly Future<T>[] | Set<Future<T>>, options?: FuturesWaitOptions | number): Promise<DoneAndNotDone<T>>;
 export function wait(items: unknown, options?: unknown): Promise<unknown> {
   const list = Array.isArray(items) ? items : [];
   const futures =

@@ -102,10 +102,12 @@ export class Connection implements Shareable {
     return this.#closed || Atomics.load(this.#words, CLOSED) === 1;
   }
 
+  /** Whether this end receives (false for the sending end of a one-way Pipe). */
   get readable(): boolean {
     return this.#recv !== undefined;
   }
 
+  /** Whether this end sends (false for the receiving end of a one-way Pipe). */
   get writable(): boolean {
     return this.#send !== undefined;
   }
@@ -143,6 +145,7 @@ export class Connection implements Shareable {
     }
   }
 
+  /** `recv()` that blocks this thread. */
   recvSync<T = unknown>(options?: WaitOptions | number): T {
     const queue = this.#receiver();
     try {
@@ -201,6 +204,7 @@ export class Connection implements Shareable {
     return waitUntilReadable(this.#receiver(), options);
   }
 
+  /** `poll()` that blocks this thread. */
   pollSync(options?: WaitOptions | number): boolean {
     return waitUntilReadableSync(this.#receiver(), options);
   }
@@ -227,6 +231,7 @@ export class Connection implements Shareable {
     this.close();
   }
 
+  /** The shareable protocol: the block a copy of this object in another thread is revived from. */
   [SHAREABLE](): Block {
     return this.#block;
   }

@@ -6,6 +6,7 @@ export class EOFError extends MultiprocError {
     super(message, "ERR_MULTIPROC_EOF", options);
   }
 
+  /** Always `"EOFError"`: stable across threads, bundlers and minifiers. */
   override get name(): string {
     return "EOFError";
   }
@@ -17,6 +18,7 @@ export class BrokenPipeError extends MultiprocError {
     super(message, "ERR_MULTIPROC_BROKEN_PIPE", options);
   }
 
+  /** Always `"BrokenPipeError"`: stable across threads, bundlers and minifiers. */
   override get name(): string {
     return "BrokenPipeError";
   }
@@ -27,6 +29,7 @@ export class BrokenPipeError extends MultiprocError {
  * `BufferTooShort`). The message was consumed: it is here whole, in `bytes`.
  */
 export class BufferTooShort extends MultiprocError {
+  /** The whole message, which did not fit in the buffer given (Python keeps it in `args[0]`). */
   readonly bytes: Uint8Array;
 
   constructor(bytes: Uint8Array, options?: ErrorOptions) {
@@ -34,6 +37,7 @@ export class BufferTooShort extends MultiprocError {
     this.bytes = bytes;
   }
 
+  /** Always `"BufferTooShort"`: stable across threads, bundlers and minifiers. */
   override get name(): string {
     return "BufferTooShort";
   }

@@ -2,6 +2,7 @@ import { checkOptionNames, checkWaitOptions, describe, isWaitable, remaining, un
 import { Queue } from "@multiproc/queue";
 import { type Connection, newConnection } from "./connection.js";
 
+/** Options of `Pipe(options)`. */
 export interface PipeOptions {
   /** true (the default): both ends send and receive. false: the first end only receives, the second only sends. */
   duplex?: boolean | undefined;

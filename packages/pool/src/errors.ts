@@ -9,7 +9,9 @@ export type WorkerDeath = "exit" | "uncaught" | "out-of-memory" | "terminated";
  * memory, or was terminated. The Pool replaced the worker; other tasks carry on.
  */
 export class WorkerDiedError extends MultiprocError {
+  /** How the worker ended: "exit", "uncaught", "out-of-memory" or "terminated". */
   readonly how: WorkerDeath;
+  /** The worker thread's exit code. */
   readonly exitCode: number;
 
   constructor(message: string, how: WorkerDeath, exitCode: number, options?: ErrorOptions) {
@@ -18,6 +20,7 @@ export class WorkerDiedError extends MultiprocError {
     this.exitCode = exitCode;
   }
 
+  /** Always `"WorkerDiedError"`: stable across threads, bundlers and minifiers. */
   override get name(): string {
     return "WorkerDiedError";
   }
@@ -33,6 +36,7 @@ export class BrokenPoolError extends MultiprocError {
     super(message, "ERR_MULTIPROC_BROKEN_POOL", options);
   }
 
+  /** Always `"BrokenPoolError"`: stable across threads, bundlers and minifiers. */
   override get name(): string {
     return "BrokenPoolError";
   }
@@ -44,6 +48,7 @@ export class CancelledError extends MultiprocError {
     super(message, "ERR_MULTIPROC_CANCELLED", options);
   }
 
+  /** Always `"CancelledError"`: stable across threads, bundlers and minifiers. */
   override get name(): string {
     return "CancelledError";
   }
@@ -58,6 +63,7 @@ export class InvalidStateError extends MultiprocError {
     super(message, "ERR_MULTIPROC_INVALID_STATE", options);
   }
 
+  /** Always `"InvalidStateError"`: stable across threads, bundlers and minifiers. */
   override get name(): string {
     return "InvalidStateError";
   }

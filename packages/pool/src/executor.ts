@@ -7,13 +7,17 @@ import { checkArgs, checkChunksize, iteratorOf, prepareJob, type AnyIterable } f
 import { checkMaxTasks, checkPreload, checkWorkerCount } from "./pool.js";
 import { CALL, STARMAP } from "./protocol.js";
 
+/** Options of `new ProcessPoolExecutor(options)`. */
 export interface ExecutorOptions {
   /** Worker threads; default `cpuCount()`. */
   maxWorkers?: number | undefined;
+  /** Runs once in each worker before its first task. If it throws, the executor is broken (BrokenPoolError). */
   initializer?: TaskLike | undefined;
+  /** Arguments for `initializer`; shareable objects may sit anywhere inside. */
   initargs?: unknown[] | undefined;
   /** Tasks a worker runs before a fresh one replaces it. */
   maxTasksPerChild?: number | undefined;
+  /** Limits of each worker's heap (Node's Worker option); a worker that exceeds them dies and breaks the executor. */
   resourceLimits?: ResourceLimits | undefined;
   /** Modules each worker imports before anything else (a TypeScript loader on Node 20, say). */
   preload?: (string | URL)[] | undefined;
@@ -21,6 +25,7 @@ export interface ExecutorOptions {
 
 const EXECUTOR_OPTIONS = ["maxWorkers", "initializer", "initargs", "maxTasksPerChild", "resourceLimits", "preload"];
 
+/** Options of `executor.map(fn, ...iterables, options)`: pass them as the last argument. */
 export interface ExecutorMapOptions {
   /** ms from the call until every result must be there; the iteration throws TimeoutError after. */
   timeout?: number | undefined;
@@ -74,6 +79,7 @@ export class ProcessPoolExecutor {
     });
   }
 
+  /** Worker threads (the `maxWorkers` option, or `cpuCount()`). */
   get maxWorkers(): number {
     return this.#engine.size;
   }

@@ -54,10 +54,12 @@ export class Future<T = unknown> implements PromiseLike<T> {
     return true;
   }
 
+  /** Whether `cancel()` succeeded. */
   cancelled(): boolean {
     return this.#state === "cancelled";
   }
 
+  /** Whether a worker has the call now (it can no longer be cancelled). */
   running(): boolean {
     return this.#state === "running";
   }

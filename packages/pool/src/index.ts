@@ -4,5 +4,7 @@ export type { MapOptions } from "./mapping.js";
 export { Pool, type ApplyOptions, type MapAsyncOptions, type PoolOptions } from "./pool.js";
 export { ProcessPoolExecutor, type ExecutorMapOptions, type ExecutorOptions } from "./executor.js";
 export { Future } from "./future.js";
-export { asCompleted, wait, type FuturesWaitOptions, type ReturnWhen } from "./wait.js";
+export { asCompleted, wait, type DoneAndNotDone, type FuturesWaitOptions, type ReturnWhen } from "./wait.js";
+export type { AnyIterable } from "./jobs.js";
+export type { TaskItem } from "./pool.js";
 export { task, TimeoutError, ValueError, type TaskLike, type TaskRef } from "@multiproc/core";

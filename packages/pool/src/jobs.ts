@@ -54,6 +54,7 @@ export function checkArgs(args: unknown): unknown[] {
   return args;
 }
 
+/** What `map`-like calls take: any sync or async iterable. */
 export type AnyIterable<T> = Iterable<T> | AsyncIterable<T>;
 
 export function iteratorOf<T>(iterable: AnyIterable<T>, what = "iterable"): Iterator<T> | AsyncIterator<T> {

@@ -5,6 +5,7 @@ import { autoChunksize, prepareJob, readChunk } from "./jobs.js";
 import type { Mode } from "./protocol.js";
 import { taskPayload } from "./messages.js";
 
+/** Options of `map`, `starmap`, `imap` and `imapUnordered`. */
 export interface MapOptions {
   /** Items per task sent to a worker; by default about four chunks per worker (map) or 1 (imap). */
   chunksize?: number | undefined;

@@ -7,11 +7,13 @@ import { checkArgs, checkChunksize, collect, iteratorOf, submitJob, type AnyIter
 import { mapAll, mapLazily, type MapOptions } from "./mapping.js";
 import { CALL, MAP, STARMAP } from "./protocol.js";
 
+/** Options of `new Pool(options)`. */
 export interface PoolOptions {
   /** Worker threads; default `cpuCount()`. */
   processes?: number | undefined;
   /** Runs once in each worker before its first task. If it throws, the pool is broken (BrokenPoolError). */
   initializer?: TaskLike | undefined;
+  /** Arguments for `initializer`; shareable objects may sit anywhere inside. */
   initargs?: unknown[] | undefined;
   /** Tasks a worker runs before it is replaced by a fresh one (default: no limit). */
   maxtasksperchild?: number | undefined;
@@ -35,23 +37,30 @@ export function checkPreload(preload: unknown): string[] {
   });
 }
 
+/** Options of `apply` and `applyAsync`. */
 export interface ApplyOptions<R> {
+  /**
+   * Called in this thread with the result when the task succeeds (Python's `callback`); what it throws is reported, never lost.
+   */
   callback?: ((value: R) => void) | undefined;
+  /** Called in this thread with the error when the task fails (Python's `error_callback`). */
   errorCallback?: ((error: unknown) => void) | undefined;
   /** Aborts the task: a queued one is dropped, a running one's worker is stopped and replaced. */
   signal?: AbortSignal | undefined;
 }
 
+/** Options of `mapAsync` and `starmapAsync`. */
 export interface MapAsyncOptions<R> extends MapOptions {
+  /** Called in this thread with all results, in input order, when every task succeeded. */
   callback?: ((values: R[]) => void) | undefined;
+  /** Called in this thread with the first error when a task fails. */
   errorCallback?: ((error: unknown) => void) | undefined;
 }
 
-type Fn = TaskLike;
-
 /** Tasks queued at each worker: enough that a worker rarely waits for this thread (see engine.ts). */
 const POOL_DEPTH = 32;
-type Item<F> = F extends (arg: infer A, ...rest: never[]) => unknown ? A : unknown;
+/** The item type `map` and `imap` take for task `F`: its first parameter. */
+export type TaskItem<F> = F extends (arg: infer A, ...rest: never[]) => unknown ? A : unknown;
 
 export function checkWorkerCount(value: unknown, what: string): number {
   if (value === undefined) return availableParallelism();
@@ -119,42 +128,45 @@ export class Pool {
   }
 
   /** `fn(...args)` on a worker; `args` is typed from the task, as `executor.submit`'s. */
-  apply<F extends Fn>(fn: F, args?: TaskArgs<F>, options?: Pick<ApplyOptions<TaskResult<F>>, "signal">): Promise<TaskResult<F>> {
+  apply<F extends TaskLike>(fn: F, args?: TaskArgs<F>, options?: Pick<ApplyOptions<TaskResult<F>>, "signal">): Promise<TaskResult<F>> {
     const o = checkOptionNames(options, "apply options", APPLY_OPTIONS) as ApplyOptions<TaskResult<F>>;
     return this.#submit<TaskResult<F>>(fn, checkArgs(args), o.signal);
   }
 
-  applyAsync<F extends Fn>(fn: F, args?: TaskArgs<F>, options?: ApplyOptions<TaskResult<F>>): AsyncResult<TaskResult<F>> {
+  /** `apply()` that returns an AsyncResult at once: poll it with `ready()`, or `get()` the result. */
+  applyAsync<F extends TaskLike>(fn: F, args?: TaskArgs<F>, options?: ApplyOptions<TaskResult<F>>): AsyncResult<TaskResult<F>> {
     const o = checkOptionNames(options, "apply options", APPLY_OPTIONS) as ApplyOptions<TaskResult<F>>;
     const promise = this.#submit<TaskResult<F>>(fn, checkArgs(args), o.signal);
     return new AsyncResult(promise, o.callback, o.errorCallback);
   }
 
   /** `fn(item)` for every item, results in input order. */
-  map<F extends Fn>(fn: F, iterable: AnyIterable<Item<F>>, options?: MapOptions): Promise<TaskResult<F>[]> {
+  map<F extends TaskLike>(fn: F, iterable: AnyIterable<TaskItem<F>>, options?: MapOptions): Promise<TaskResult<F>[]> {
     return this.mapAsync(fn, iterable, options).get();
   }
 
-  mapAsync<F extends Fn>(fn: F, iterable: AnyIterable<Item<F>>, options?: MapAsyncOptions<TaskResult<F>>): AsyncResult<TaskResult<F>[]> {
+  /** `map()` that returns an AsyncResult at once, resolving to every result in input order. */
+  mapAsync<F extends TaskLike>(fn: F, iterable: AnyIterable<TaskItem<F>>, options?: MapAsyncOptions<TaskResult<F>>): AsyncResult<TaskResult<F>[]> {
     return this.#mapAsync(fn, iterable, options, MAP);
   }
 
   /** `fn(...args)` for every args list, results in input order. */
-  starmap<F extends Fn>(fn: F, iterable: AnyIterable<TaskArgs<F>>, options?: MapOptions): Promise<TaskResult<F>[]> {
+  starmap<F extends TaskLike>(fn: F, iterable: AnyIterable<TaskArgs<F>>, options?: MapOptions): Promise<TaskResult<F>[]> {
     return this.starmapAsync(fn, iterable, options).get();
   }
 
-  starmapAsync<F extends Fn>(fn: F, iterable: AnyIterable<TaskArgs<F>>, options?: MapAsyncOptions<TaskResult<F>>): AsyncResult<TaskResult<F>[]> {
+  /** `starmap()` that returns an AsyncResult at once, resolving to every result in input order. */
+  starmapAsync<F extends TaskLike>(fn: F, iterable: AnyIterable<TaskArgs<F>>, options?: MapAsyncOptions<TaskResult<F>>): AsyncResult<TaskResult<F>[]> {
     return this.#mapAsync(fn, iterable, options, STARMAP);
   }
 
   /** A lazy, ordered map: reads the input as workers need it (chunksize 1 by default, as Python). */
-  imap<F extends Fn>(fn: F, iterable: AnyIterable<Item<F>>, options?: MapOptions): AsyncGenerator<TaskResult<F>> {
+  imap<F extends TaskLike>(fn: F, iterable: AnyIterable<TaskItem<F>>, options?: MapOptions): AsyncGenerator<TaskResult<F>> {
     return this.#imap(fn, iterable, options, true);
   }
 
   /** imap, yielding results as they finish. */
-  imapUnordered<F extends Fn>(fn: F, iterable: AnyIterable<Item<F>>, options?: MapOptions): AsyncGenerator<TaskResult<F>> {
+  imapUnordered<F extends TaskLike>(fn: F, iterable: AnyIterable<TaskItem<F>>, options?: MapOptions): AsyncGenerator<TaskResult<F>> {
     return this.#imap(fn, iterable, options, false);
   }
 

@@ -1,9 +1,23 @@
 import { checkOptionNames, checkWaitOptions, describe, remaining, TimeoutError, toWaitOptions, ValueError, waitForPromise, type WaitOptions } from "@multiproc/core/internal";
 import { failedOf, Future, settledOf } from "./future.js";
 
+/**
+ * When `wait()` returns, as Python's constants: at the first finished future,
+ * at the first failed one (or when all finished), or when all finished (the default).
+ */
 export type ReturnWhen = "FIRST_COMPLETED" | "FIRST_EXCEPTION" | "ALL_COMPLETED";
 
+/** What `wait()` resolves with (Python's `DoneAndNotDoneFutures`). */
+export interface DoneAndNotDone<T> {
+  /** The futures that finished (succeeded, failed or were cancelled). */
+  done: Set<Future<T>>;
+  /** The others. */
+  notDone: Set<Future<T>>;
+}
+
+/** Options of `wait(futures, options)`: a timeout or signal, and `returnWhen`. */
 export interface FuturesWaitOptions extends WaitOptions {
+  /** Default "ALL_COMPLETED". */
   returnWhen?: ReturnWhen | undefined;
 }
 
@@ -18,11 +32,17 @@ function checkFutures(futures: unknown): Future[] {
  * completes, the first fails (or all complete), or all complete, or until
  * the timeout (ms; or `{ timeout, signal, returnWhen }`); resolves with the
  * two sets (it never throws a TimeoutError; an abort rejects with its reason).
+ *
+ * @example
+ * ```ts
+ * const { done, notDone } = await wait(futures, { timeout: 5000, returnWhen: "FIRST_EXCEPTION" });
+ * for (const future of notDone) future.cancel();
+ * ```
  */
 export async function wait<T>(
   futures: readonly Future<T>[] | Set<Future<T>>,
   options: FuturesWaitOptions | number = {},
-): Promise<{ done: Set<Future<T>>; notDone: Set<Future<T>> }> {
+): Promise<DoneAndNotDone<T>> {
   const list = checkFutures(futures) as Future<T>[];
   const given = typeof options === "number" ? { timeout: options } : options;
   const returnWhen = given?.returnWhen ?? "ALL_COMPLETED";
@@ -51,6 +71,12 @@ export async function wait<T>(
  * counted from the call. (A hand-written iterator: an async generator would
  * await each yielded Future, since a Future is a thenable, and yield its
  * result instead.)
+ *
+ * @example
+ * ```ts
+ * const futures = urls.map((url) => executor.submit(fetchTitle, url));
+ * for await (const future of asCompleted(futures, 60_000)) console.log(await future.result());
+ * ```
  */
 export function asCompleted<T>(futures: readonly Future<T>[] | Set<Future<T>>, options?: WaitOptions | number): AsyncIterableIterator<Future<T>> {
   const all = checkFutures(futures) as Future<T>[];

@@ -26,7 +26,9 @@ const CHECK_MS = 100;
  * its parent is still there (from any depth: a grandchild asks about its own parent).
  */
 export class ParentProcess {
+  /** The parent's name ("MainProcess" for the main thread). */
   readonly name: string;
+  /** The parent's pid: its worker threadId (0 for the main thread). */
   readonly pid: number;
   readonly #thread: ThreadRef;
 
@@ -40,6 +42,7 @@ export class ParentProcess {
     this.#thread = thread;
   }
 
+  /** Whether the parent thread is still running. */
   isAlive(): boolean {
     return isTidAlive(this.#thread.arena, this.#thread.tid);
   }
@@ -67,6 +70,7 @@ export class ParentProcess {
     return word ? { ...word, expected: Atomics.load(word.cell, word.index) } : { cell: new Int32Array(new SharedArrayBuffer(4)), index: 0, expected: 0 };
   }
 
+  /** `<ParentProcess name='MainProcess' parent=None unknown>`, as Python's repr. */
   toString(): string {
     return `<ParentProcess name='${this.name}' pid=${this.pid} ${this.isAlive() ? "started" : "stopped"}>`;
   }
@@ -76,7 +80,15 @@ export class ParentProcess {
   }
 }
 
-/** The thread that started this one, or null on the main thread (and in threads multiproc did not start). */
+/**
+ * The thread that started this one, or null on the main thread (and in threads multiproc did not start).
+ *
+ * @example
+ * ```ts
+ * // In a child: stop working once the parent is gone.
+ * while (parentProcess()?.isAlive()) doSomeWork();
+ * ```
+ */
 export function parentProcess(): ParentProcess | null {
   const info = parentProcessInfo();
   const thread = parentThread();

@@ -35,6 +35,9 @@ export interface ProcessOptions<T extends TaskLike = TaskLike> {
   name?: string | undefined;
   /** A daemon does not keep the parent alive and is terminated when the parent exits. */
   daemon?: boolean | undefined;
+  /**
+   * Memory limits of the worker (Node's `ResourceLimits`); past them it dies with exit code 1 and `error` says it ran out of memory.
+   */
   resourceLimits?: ResourceLimits | undefined;
   /** The worker's `process.env`; a copy of the parent's by default. */
   env?: Record<string, string | undefined> | undefined;
@@ -77,6 +80,7 @@ let created = 0;
  * ```
  */
 export class Process<T extends TaskLike = TaskLike> {
+  /** The name given in the options, or "Process-N"; also the worker thread's name. */
   readonly name: string;
   #options: ProcessOptions<T>;
   #daemon: boolean;
@@ -118,10 +122,15 @@ export class Process<T extends TaskLike = TaskLike> {
     this.name = options.name ?? (parent.name === "MainProcess" ? `Process-${created}` : `${parent.name}:${created}`);
   }
 
+  /**
+   * Whether this process is a daemon: it does not keep the parent alive and
+   * is terminated when the parent exits. Settable until `start()`.
+   */
   get daemon(): boolean {
     return this.#daemon;
   }
 
+  /** Sets `daemon`; ValueError once the process has started. */
   set daemon(value: boolean) {
     if (this.#worker) throw new ValueError("Cannot change `daemon` of a process that has started");
     this.#daemon = Boolean(value);
@@ -339,7 +348,14 @@ export function cpuCount(): number {
   return availableParallelism();
 }
 
-/** The calling thread as a multiproc process: "MainProcess" (pid 0) on the main thread. */
+/**
+ * The calling thread as a multiproc process: "MainProcess" (pid 0) on the main thread.
+ *
+ * @example
+ * ```ts
+ * console.log(`${currentProcess().name} handles ${item}`); // "Process-1 handles 3"
+ * ```
+ */
 export function currentProcess(): ProcessInfo {
   return currentProcessInfo();
 }

@@ -26,10 +26,12 @@ export class Sentinel {
     this.#hooks = { ready, wait: (options: WaitOptions) => waitAsync(status, STATUS_STATE, attempt, options) };
   }
 
+  /** For `wait()`: ready once the process has ended. */
   [WAITABLE](): WaitableHooks {
     return this.#hooks;
   }
 
+  /** `<Sentinel of Process-1>`. */
   toString(): string {
     return `<Sentinel of ${this.#name} ${Atomics.load(this.#status, STATUS_STATE) === STATE_EXITED ? "ready" : "waiting"}>`;
   }

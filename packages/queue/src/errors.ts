@@ -6,6 +6,7 @@ export class QueueEmptyError extends MultiprocError {
     super(message, "ERR_MULTIPROC_QUEUE_EMPTY", options);
   }
 
+  /** Always `"QueueEmptyError"`: stable across threads, bundlers and minifiers. */
   override get name(): string {
     return "QueueEmptyError";
   }
@@ -17,6 +18,7 @@ export class QueueFullError extends MultiprocError {
     super(message, "ERR_MULTIPROC_QUEUE_FULL", options);
   }
 
+  /** Always `"QueueFullError"`: stable across threads, bundlers and minifiers. */
   override get name(): string {
     return "QueueFullError";
   }
@@ -32,6 +34,7 @@ export class QueueClosedError extends ValueError {
     Object.defineProperty(this, "code", { value: "ERR_MULTIPROC_QUEUE_CLOSED" });
   }
 
+  /** Always `"QueueClosedError"`: stable across threads, bundlers and minifiers. */
   override get name(): string {
     return "QueueClosedError";
   }
@@ -46,6 +49,7 @@ export class ShutDown extends MultiprocError {
     super(message, "ERR_MULTIPROC_QUEUE_SHUT_DOWN", options);
   }
 
+  /** Always `"ShutDown"`: stable across threads, bundlers and minifiers. */
   override get name(): string {
     return "ShutDown";
   }

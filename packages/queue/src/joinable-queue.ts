@@ -54,6 +54,7 @@ export class JoinableQueue<T = unknown> extends Queue<T> {
     return whileWaiting(this.channel, waitAsync(this.channel.words, DONE, this.#idle, options, RECHECK_MS));
   }
 
+  /** `join()` that blocks this thread. */
   joinSync(options?: WaitOptions | number): boolean {
     return waitSync(this.channel.words, DONE, this.#idle, options, RECHECK_MS);
   }

@@ -24,6 +24,7 @@ export const PUT_ALL = Symbol.for("multiproc.queue.putAll");
 export const GET_IF = Symbol.for("multiproc.queue.getIf");
 export const GET_IF_SYNC = Symbol.for("multiproc.queue.getIfSync");
 
+/** Options of `new Queue(options)` and `new JoinableQueue(options)`. */
 export interface QueueOptions {
   /** The most items the queue holds; `put` waits while it is full. 0 or less (the default): unbounded. */
   maxsize?: number | undefined;
@@ -89,6 +90,7 @@ export class Queue<T = unknown> implements Shareable, AsyncIterable<T> {
     return getItem<T>(this.#channel, options);
   }
 
+  /** `get()` that blocks this thread while the queue is empty. */
   getSync(options?: WaitOptions | number): T {
     return getItemSync<T>(this.#channel, options);
   }
@@ -103,14 +105,17 @@ export class Queue<T = unknown> implements Shareable, AsyncIterable<T> {
     return Atomics.load(this.#channel.words, ITEMS);
   }
 
+  /** Whether the queue holds no item now (a snapshot: other threads may change it at once). */
   empty(): boolean {
     return this.qsize() === 0;
   }
 
+  /** Whether the queue holds `maxsize` items now (never for an unbounded queue; a snapshot). */
   full(): boolean {
     return isFull(this.#channel.words);
   }
 
+  /** The bound given at construction; 0 for an unbounded queue. */
   get maxsize(): number {
     return this.#channel.words[MAXSIZE]!;
   }
@@ -159,6 +164,7 @@ export class Queue<T = unknown> implements Shareable, AsyncIterable<T> {
     }
   }
 
+  /** The shareable protocol: the block a copy of this object in another thread is revived from. */
   [SHAREABLE](): Block {
     return sendableBlock(this.constructor.name, this.#channel);
   }

@@ -34,27 +34,35 @@ export class SimpleQueue<T = unknown> implements Shareable {
     putItemSync(this.#channel, item, undefined);
   }
 
+  /**
+   * The oldest item, waiting while the queue is empty; QueueEmptyError after `timeout`, QueueClosedError when closed and drained.
+   */
   get(options?: WaitOptions | number): Promise<T> {
     return getItem<T>(this.#channel, options);
   }
 
+  /** `get()` that blocks this thread while the queue is empty. */
   getSync(options?: WaitOptions | number): T {
     return getItemSync<T>(this.#channel, options);
   }
 
+  /** Whether the queue holds no item now (a snapshot: other threads may change it at once). */
   empty(): boolean {
     return Atomics.load(this.#channel.words, ITEMS) === 0;
   }
 
+  /** No more puts, from any thread (QueueClosedError); gets take what is left, then throw QueueClosedError. */
   close(): void {
     closeChannel(this.#channel);
     this.#channel.settle();
   }
 
+  /** The shareable protocol: the block a copy of this object in another thread is revived from. */
   [SHAREABLE](): Block {
     return sendableBlock("SimpleQueue", this.#channel);
   }
 
+  /** `<SimpleQueue at 0x1f40 size=2>`; the address is the same in every thread. */
   toString(): string {
     return describeQueue("SimpleQueue", this.#channel, "");
   }

@@ -54,6 +54,7 @@ export class Semaphore implements Shareable {
     return waitAsync(this.words, VALUE, this.#attempt, options);
   }
 
+  /** `acquire()` that blocks this thread while it waits. */
   acquireSync(options?: WaitOptions | number): boolean {
     if (options !== undefined) checkWaitOptions(options);
     if (this.tryAcquire()) return true;
@@ -89,14 +90,17 @@ export class Semaphore implements Shareable {
     return Atomics.load(this.words, VALUE);
   }
 
+  /** Runs `fn` holding one unit, and always gives it back. */
   withLock<T>(fn: () => T | Promise<T>): Promise<T> {
     return withAcquired(() => this.acquire(), () => this.release(), fn);
   }
 
+  /** `withLock()` for a synchronous `fn`: acquires blocking this thread. */
   withLockSync<T>(fn: () => T): T {
     return withAcquiredSync(() => this.acquireSync(), () => this.release(), fn);
   }
 
+  /** The shareable protocol: the block a copy of this object in another thread is revived from. */
   [SHAREABLE](): Block {
     return this.#block;
   }

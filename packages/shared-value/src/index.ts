@@ -7,7 +7,8 @@ import { disposeStore } from "./store.js";
 export { SharedArray, type SharedArrayOptions } from "./shared-array.js";
 export { SharedMemory } from "./shared-memory.js";
 export { SharedValue, type SharedValueOptions } from "./shared-value.js";
-export type { Typecode, ValueOf } from "./typecodes.js";
+export type { TypedArray, Typecode, ValueOf } from "./typecodes.js";
+export type { LockOption } from "./store.js";
 export { ValueError } from "@multiproc/core";
 
 const url = import.meta.url;

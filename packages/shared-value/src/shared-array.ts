@@ -17,6 +17,7 @@ import {
 } from "./store.js";
 import { checkElement, typeOf, type TypedArray, type Typecode, type ValueOf } from "./typecodes.js";
 
+/** Options of `new SharedArray(typecode, sizeOrInitial, options)`. */
 export interface SharedArrayOptions {
   /** The lock `getLock()` returns: a new RLock by default, none with `false`. */
   lock?: LockOption;
@@ -59,10 +60,12 @@ export class SharedArray<T extends Typecode = Typecode> implements Shareable, It
     if (initial && !this.#store.revived) initial.forEach((value, i) => save(this.#store, i, value, `element ${i}`));
   }
 
+  /** The number of elements (fixed at construction). */
   get length(): number {
     return this.#store.data.length;
   }
 
+  /** The typecode's JS name ("int32", "float64", ...). */
   get typecode(): string {
     return this.#store.type.name;
   }
@@ -123,10 +126,12 @@ export class SharedArray<T extends Typecode = Typecode> implements Shareable, It
     return this.#store.data;
   }
 
+  /** Yields each element, read when reached (other threads may change the later ones meanwhile). */
   *[Symbol.iterator](): Iterator<ValueOf<T>> {
     for (let i = 0; i < this.length; i++) yield load(this.#store, i) as ValueOf<T>;
   }
 
+  /** The lock created with the array (ValueError when created with `lock: false`). */
   getLock(): Lock | RLock {
     return lockOf(this.#store, "SharedArray");
   }
@@ -136,18 +141,24 @@ export class SharedArray<T extends Typecode = Typecode> implements Shareable, It
     return atomicAdd(this.#store, this.#index(index), n) as ValueOf<T>;
   }
 
+  /** Subtracts `n` from element `index` atomically (integer typecodes); returns its new value. */
   sub(index: number, n: ValueOf<T>): ValueOf<T> {
     return atomicSub(this.#store, this.#index(index), n) as ValueOf<T>;
   }
 
+  /** Stores `value` at `index` atomically (integer typecodes); returns the old value. */
   exchange(index: number, value: ValueOf<T>): ValueOf<T> {
     return atomicExchange(this.#store, this.#index(index), value) as ValueOf<T>;
   }
 
+  /**
+   * Stores `replacement` at `index` if it holds `expected`, atomically (integer typecodes); returns the old value either way.
+   */
   compareExchange(index: number, expected: ValueOf<T>, replacement: ValueOf<T>): ValueOf<T> {
     return atomicCompareExchange(this.#store, this.#index(index), expected, replacement) as ValueOf<T>;
   }
 
+  /** The shareable protocol: the block a copy of this object in another thread is revived from. */
   [SHAREABLE](): Block {
     return this.#store.block;
   }

@@ -41,10 +41,12 @@ export class SharedMemory implements Shareable {
     return this.#buf;
   }
 
+  /** The size in bytes, as requested at construction. */
   get size(): number {
     return this.#size;
   }
 
+  /** Whether `close()` was called on this instance (other instances in other threads may still use the memory). */
   get closed(): boolean {
     return this.#buf === undefined;
   }
@@ -66,6 +68,7 @@ export class SharedMemory implements Shareable {
     this.close();
   }
 
+  /** The shareable protocol: the block a copy of this object in another thread is revived from. */
   [SHAREABLE](): Block {
     if (!this.#buf) throw new ValueError("Cannot send a closed SharedMemory: this instance let go of its memory");
     return this.#block;

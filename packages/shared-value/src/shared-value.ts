@@ -16,6 +16,7 @@ import {
 } from "./store.js";
 import { checkElement, typeOf, zeroOf, type Typecode, type ValueOf } from "./typecodes.js";
 
+/** Options of `new SharedValue(typecode, initial, options)`. */
 export interface SharedValueOptions {
   /** The lock `getLock()` returns: a new RLock by default, none with `false`. */
   lock?: LockOption;
@@ -51,10 +52,14 @@ export class SharedValue<T extends Typecode = Typecode> implements Shareable {
     return this.#store.type.name;
   }
 
+  /**
+   * The value. A single read or write is atomic for integer typecodes; a read-modify-write (`v.value += 1`) needs `getLock()`.
+   */
   get value(): ValueOf<T> {
     return load(this.#store, 0) as ValueOf<T>;
   }
 
+  /** Writes the value to the shared memory (converted as the typecode stores it). */
   set value(value: ValueOf<T>) {
     save(this.#store, 0, value, "the value");
   }
@@ -64,12 +69,14 @@ export class SharedValue<T extends Typecode = Typecode> implements Shareable {
    * `value` reads and writes the shared memory directly, as `.value` here
    * does (single reads and writes need no lock; a read-modify-write does).
    */
-  getObj(): { value: ValueOf<T> } {
+  getObj(): Pick<SharedValue<T>, "value"> {
     const store = this.#store;
     return {
+      /** The value in the shared memory. */
       get value() {
         return load(store, 0) as ValueOf<T>;
       },
+      /** Writes the value to the shared memory. */
       set value(value: ValueOf<T>) {
         save(store, 0, value, "the value");
       },
@@ -101,6 +108,7 @@ export class SharedValue<T extends Typecode = Typecode> implements Shareable {
     return atomicCompareExchange(this.#store, 0, expected, replacement) as ValueOf<T>;
   }
 
+  /** The shareable protocol: the block a copy of this object in another thread is revived from. */
   [SHAREABLE](): Block {
     return this.#store.block;
   }

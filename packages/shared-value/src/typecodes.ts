@@ -1,6 +1,7 @@
 import { describe, ValueError } from "@multiproc/core/internal";
 
-type TypedArray =
+/** The typed array a typecode reads and writes through: `raw` and `getObj()` of a SharedArray. */
+export type TypedArray =
   | Int8Array
   | Uint8Array
   | Int16Array
@@ -91,6 +92,9 @@ const ALIASES: Record<string, string> = {
   c: "char",
 };
 
+/**
+ * A typecode, as Python's `array`/`ctypes` letters ("i", "d", "q", ...) or their JS names ("int32", "float64", "bigint64", ...).
+ */
 export type Typecode =
   | "b" | "B" | "h" | "H" | "i" | "I" | "l" | "L" | "q" | "Q" | "f" | "d" | "c"
   | "int8" | "uint8" | "int16" | "uint16" | "int32" | "uint32" | "bigint64" | "biguint64" | "float32" | "float64" | "char";
@@ -153,4 +157,3 @@ export function checkAtomic(type: TypeInfo): void {
   if (!type.integer) throw new TypeError(`Atomic operations need an integer typecode; this one is ${type.name}`);
 }
 
-export type { TypedArray };

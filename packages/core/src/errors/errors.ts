@@ -3,6 +3,7 @@
  * and crossing threads) and a Node-style `code`.
  */
 export class MultiprocError extends Error {
+  /** Node-style error code, such as "ERR_MULTIPROC_VALUE"; the same in every thread. */
   readonly code: string;
 
   constructor(message: string, code: string, options?: ErrorOptions) {
@@ -10,6 +11,7 @@ export class MultiprocError extends Error {
     this.code = code;
   }
 
+  /** Always `"MultiprocError"`: stable across threads, bundlers and minifiers. */
   override get name(): string {
     return "MultiprocError";
   }
@@ -29,6 +31,7 @@ export class ValueError extends MultiprocError {
     super(message, "ERR_MULTIPROC_VALUE", options);
   }
 
+  /** Always `"ValueError"`: stable across threads, bundlers and minifiers. */
   override get name(): string {
     return "ValueError";
   }
@@ -43,6 +46,7 @@ export class TimeoutError extends MultiprocError {
     super(message, "ERR_MULTIPROC_TIMEOUT", options);
   }
 
+  /** Always `"TimeoutError"`: stable across threads, bundlers and minifiers. */
   override get name(): string {
     return "TimeoutError";
   }
@@ -59,6 +63,7 @@ export class RemoteError extends MultiprocError {
     super(message, "ERR_MULTIPROC_REMOTE", options);
   }
 
+  /** Always `"RemoteError"`: stable across threads, bundlers and minifiers. */
   override get name(): string {
     return "RemoteError";
   }

@@ -6,15 +6,18 @@ import { BLOCK_HEADER_BYTES } from "../memory/layout.js";
  * it. The payload starts 16-byte aligned, so any typed array fits on it.
  */
 export class Block {
+  /** @hidden The arena that holds the block: for multiproc's own packages (`@multiproc/core/internal`). */
   readonly arena: Arena;
   /** Byte offset of the block header; the handle of the block. */
   readonly offset: number;
 
+  /** @internal Blocks come from `allocateBlock` and revived handles. */
   constructor(arena: Arena, offset: number) {
     this.arena = arena;
     this.offset = offset;
   }
 
+  /** The kind id the block was allocated with (`defineKind`'s `kind`). */
   get kind(): number {
     return this.arena.kindOf(this.offset);
   }
@@ -24,6 +27,7 @@ export class Block {
     return this.offset + BLOCK_HEADER_BYTES;
   }
 
+  /** Usable bytes of the payload (at least what was asked of `allocateBlock`). */
   get payloadBytes(): number {
     return this.arena.payloadBytes(this.offset);
   }

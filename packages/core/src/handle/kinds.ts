@@ -26,6 +26,7 @@ export const KIND = {
   ThreadRecord: 16,
 } as const;
 
+/** The first kind id free for shareable classes of your own (`defineKind`); ids below it are multiproc's. */
 export const FIRST_CUSTOM_KIND = 1000;
 export const MAX_KIND = 0xffff;
 

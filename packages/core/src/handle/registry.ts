@@ -13,7 +13,11 @@ import { describeKind, FIRST_CUSTOM_KIND, KIND, MAX_KIND } from "./kinds.js";
  */
 export const SHAREABLE = Symbol.for("multiproc.shareable");
 
+/**
+ * What a shareable class implements: `[SHAREABLE]()` returns the Block that a copy in another thread is revived from (`defineKind`'s `revive`).
+ */
 export interface Shareable {
+  /** The block this instance shares; called when the instance is sent. */
   [SHAREABLE](): Block;
 }
 
@@ -31,6 +35,7 @@ export interface KindDefinition {
   dispose?(block: Block): void;
 }
 
+/** Whether `value` implements the shareable protocol (a multiproc primitive, or a class of your own). */
 export function isShareable(value: unknown): value is Shareable {
   return typeof value === "object" && value !== null && typeof (value as Partial<Shareable>)[SHAREABLE] === "function";
 }
@@ -39,6 +44,12 @@ export function isShareable(value: unknown): value is Shareable {
  * Registers a shareable kind in this thread. Called at module load of the
  * defining package; calling it again for the same kind replaces the entry
  * (the ESM and CJS builds of one package register the same kinds).
+ *
+ * @example
+ * ```ts
+ * // counter.js: a shareable class of your own (the core README walks through it).
+ * defineKind({ kind: FIRST_CUSTOM_KIND, package: "my-counter", moduleUrl: import.meta.url, revive: (block) => new Counter(block) });
+ * ```
  */
 export function defineKind(definition: KindDefinition): void {
   const { kind } = definition;
@@ -206,6 +217,7 @@ export function reviveStoredBlock(holder: Int32Array, index: number, kind: numbe
   return reviveHandle(kind, holder[index]!, offset);
 }
 
+/** Drops the reference that `storeBlock` took at `index`: call it from a composite kind's `dispose`. */
 export function dropStoredBlock(holder: Int32Array, index: number): void {
   const arena = arenaById(holder[index]!);
   if (arena) releaseBlock(arena, holder[index + 1]! >>> 0);

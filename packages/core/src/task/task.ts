@@ -12,23 +12,36 @@ export type AnyTaskFunction = (...args: any[]) => unknown;
  * A function named by module and export: the worker imports the module once
  * and calls the export (the analogue of pickling by qualified name). `F`
  * carries the function's type for the caller; it does not exist at run time.
+ *
+ * @typeParam F The function's type, which types the args and result of the calls that run it.
  */
 export interface TaskRef<F extends (...args: never[]) => unknown = AnyTaskFunction> {
+  /** Tells a task reference from other values, also after a structured clone. */
   readonly kind: "multiproc.task";
+  /** The module's URL (`file:` URL or bare specifier), as given to `task()`. */
   readonly url: string;
+  /** The name of the module's export to call. */
   readonly exportName: string;
+  /** @hidden Carries `F` for the type checker; never set. */
   readonly [TASK_TYPE]?: F;
 }
 
-/** A function the API can run on another thread: a task reference or a self-contained function. */
+/**
+ * A function the API can run on another thread: a task reference or a self-contained function.
+ *
+ * @typeParam F The function's type.
+ */
 export type TaskLike<F extends (...args: never[]) => unknown = AnyTaskFunction> = F | TaskRef<F>;
 
-/** The arguments and awaited result of a task-like value. */
+/** The arguments of a task-like value. */
 export type TaskArgs<T> = T extends TaskRef<infer F> ? Parameters<F> : T extends (...args: infer A) => unknown ? A : never;
+/** The awaited return type of a task-like value. */
 export type TaskResult<T> = T extends TaskRef<infer F> ? Awaited<ReturnType<F>> : T extends (...args: never[]) => infer R ? Awaited<R> : never;
 
 /**
  * Names an export of a module as a task.
+ *
+ * @typeParam F The function's type (`typeof import("./jobs.js").square`): types the args and result wherever the task runs.
  *
  * @param moduleUrl a `file:` or `data:` URL (`new URL("./jobs.js", import.meta.url)`),
  *   or an absolute path. Relative paths are refused: a worker would resolve them elsewhere.

@@ -8,7 +8,9 @@ import { checkNotImporting, importForWorker } from "./bootstrap.js";
 
 /** Process identity in multiproc terms: the thread's name and its threadId as pid. */
 export interface ProcessInfo {
+  /** The process's name ("MainProcess" on the main thread). */
   name: string;
+  /** Its pid: the worker's threadId (0 on the main thread; `process.pid` is the OS process, shared by all). */
   pid: number;
 }
 

@@ -16,9 +16,9 @@ import {
   SharedMemory,
   SharedValue,
   SimpleQueue,
-  currentThreadRecord,
   task,
 } from "multiproc";
+import { currentThreadRecord } from "@multiproc/core/internal";
 import { collectGarbage, startFixture } from "@multiproc/test-utils";
 import { churn } from "../workers/churn.mjs";
 

@@ -3,7 +3,8 @@
 // alone must keep the arena flat. Run in the main thread, and as a worker
 // (then it reports its result to its parent).
 import { isMainThread, parentPort } from "node:worker_threads";
-import { JoinableQueue, Pipe, Queue, SharedMemory, SimpleQueue, currentThreadRecord } from "multiproc";
+import { JoinableQueue, Pipe, Queue, SharedMemory, SimpleQueue } from "multiproc";
+import { currentThreadRecord } from "@multiproc/core/internal";
 import { fixtureData } from "@multiproc/test-utils";
 
 const live = () => currentThreadRecord().arena.liveBlocks();
