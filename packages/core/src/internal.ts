@@ -58,6 +58,7 @@ export {
   type ThreadStartData,
 } from "./thread/thread.js";
 export { checkNotImporting, importForWorker } from "./thread/bootstrap.js";
+export { checkWorkerFile } from "./thread/worker-file.js";
 export { checkOptionNames } from "./wait/known-options.js";
 export { aliveWord, currentThreadRecord, isTidAlive, parentThread, threadName, type ThreadRecordRef, type ThreadRef } from "./thread/records.js";
 export { CONTENDED, OWNER_MASK, SELF } from "./memory/mutex.js";

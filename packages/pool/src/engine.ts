@@ -5,6 +5,7 @@ import {
   deserializeError,
   discardEncoded,
   checkNotImporting,
+  checkWorkerFile,
   prepareChildThread,
   terminateChildThread,
   toMessage,
@@ -20,6 +21,9 @@ import { BrokenPoolError, CancelledError, WorkerDiedError, type WorkerDeath } fr
 import { watchFor } from "./watch.js";
 import { encodeSpec, resultId, resultStatus, resultValue, setTaskId, taskId, taskPayload } from "./messages.js";
 import { FAILED, INIT_FAILED, READY, STARTED, type PoolWorkerData } from "./protocol.js";
+
+/** Each worker runs this file of the package build (dist/worker.js beside dist/index.js). */
+const WORKER_FILE = new URL("./worker.js", import.meta.url);
 
 /**
  * What Pool and ProcessPoolExecutor share: the workers, one FIFO of tasks,
@@ -138,6 +142,7 @@ export class Engine {
 
   constructor(options: EngineOptions) {
     checkNotImporting(`a ${options.label}`);
+    checkWorkerFile(WORKER_FILE, "@multiproc/pool");
     this.#options = options;
     this.#name = `${options.label}-${++pools}`;
     this.#initargs = options.initargs;
@@ -271,7 +276,7 @@ export class Engine {
       initargs: toMessage(this.#initargs, "initargs"),
       maxTasks: this.#options.maxTasks,
     };
-    const worker = new Worker(new URL("./worker.js", import.meta.url), { workerData: data, name, ...(this.#options.resourceLimits && { resourceLimits: this.#options.resourceLimits }) });
+    const worker = new Worker(WORKER_FILE, { workerData: data, name, ...(this.#options.resourceLimits && { resourceLimits: this.#options.resourceLimits }) });
     // An idle pool does not keep the process alive; pending tasks do (the pump).
     worker.unref();
     const slot: Slot = { worker, child, tasks, status, held: [], outbox: [], stopError: undefined, uncaught: undefined, exited: undefined! };

@@ -8,6 +8,7 @@ import {
   locateUnserializable,
   remaining,
   checkNotImporting,
+  checkWorkerFile,
   checkOptionNames,
   prepareChildThread,
   childThreadEnded,
@@ -24,6 +25,9 @@ import {
 } from "@multiproc/core/internal";
 import { Sentinel } from "./sentinel.js";
 import { STATE_EXITED, STATE_RUNNING, STATUS_STATE, type ProcessWorkerData, type TargetFailed } from "./protocol.js";
+
+/** Each process runs this file of the package build (dist/worker.js beside dist/index.js). */
+const WORKER_FILE = new URL("./worker.js", import.meta.url);
 
 /** Options of `new Process()`. */
 export interface ProcessOptions<T extends TaskLike = TaskLike> {
@@ -170,6 +174,7 @@ export class Process<T extends TaskLike = TaskLike> {
     this.#checkNotClosed();
     if (this.#worker || this.#exited) throw new ValueError(`Cannot start ${this.name} twice`);
     checkNotImporting("a Process"); // before anything is retained
+    checkWorkerFile(WORKER_FILE, "@multiproc/process");
     const options = this.#options;
     const target = toTaskSpec(options.target, "target");
     const args = toMessage(options.args ?? [], "args");
@@ -188,7 +193,7 @@ export class Process<T extends TaskLike = TaskLike> {
     };
     let worker: Worker;
     try {
-      worker = new Worker(new URL("./worker.js", import.meta.url), {
+      worker = new Worker(WORKER_FILE, {
         workerData: data,
         transferList: [port2],
         name: this.name,

@@ -74,6 +74,19 @@ describe("the packed packages, installed in a fresh project", () => {
     expect(JSON.parse(stdout)).toEqual({ back: { hello: "cjs" }, exitCode: 0 });
   });
 
+  it("bundled into one file with multiproc inlined, fail to start workers with an error that says to keep multiproc external", async () => {
+    const esbuild = join(REPO, "node_modules/.bin/esbuild");
+    await run(esbuild, ["bundled.mjs", "--bundle", "--platform=node", "--format=esm", "--outfile=bundle/app.mjs", "--log-level=error"], { cwd: app });
+    const { stdout } = await run(process.execPath, ["bundle/app.mjs"], { cwd: app, timeout: 60_000 });
+    const errors = JSON.parse(stdout) as { name: string; code: string; message: string }[];
+    expect(errors).toHaveLength(2);
+    for (const error of errors) {
+      expect(error).toMatchObject({ name: "MultiprocError", code: "ERR_MULTIPROC_WORKER_FILE_MISSING" });
+      expect(error.message).toContain(join(app, "bundle", "worker.js"));
+      expect(error.message).toMatch(/Keep `multiproc` and `@multiproc\/\*` external/);
+    }
+  });
+
   for (const [module, moduleResolution] of [["node16", "node16"], ["esnext", "bundler"]]) {
     it(`typecheck a TypeScript program with module ${module} and moduleResolution ${moduleResolution}`, async () => {
       const config = {

@@ -12,3 +12,9 @@ new Queue({ maxSize: 3 });
 // @ts-expect-error: a result typed from the task
 const text: string = await pool.apply(square, [2]);
 void text;
+// @ts-expect-error: internals are not part of the public API
+import { lockMutex } from "multiproc";
+// @ts-expect-error: nor of @multiproc/core's
+import { encode } from "@multiproc/core";
+void lockMutex;
+void encode;
