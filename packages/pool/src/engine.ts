@@ -19,7 +19,7 @@ import { Queue } from "@multiproc/queue";
 import { NOTHING, putAll, tryGetNowait } from "@multiproc/queue/internal";
 import { BrokenPoolError, CancelledError, WorkerDiedError, type WorkerDeath } from "./errors.js";
 import { watchFor } from "./watch.js";
-import { encodeSpec, resultId, resultStatus, resultValue, setTaskId, taskId, taskPayload } from "./messages.js";
+import { encodeSpec, resultId, resultMicros, resultStatus, resultValue, setTaskId, taskFnId, taskId, taskPayload } from "./messages.js";
 import { FAILED, INIT_FAILED, READY, STARTED, type PoolWorkerData } from "./protocol.js";
 
 /** Each worker runs this file of the package build (dist/worker.js beside dist/index.js). */
@@ -32,9 +32,15 @@ const WORKER_FILE = new URL("./worker.js", import.meta.url);
  * Dispatch: each worker has its own task queue holding at most `depth` tasks
  * (the one it runs and the next ones, so it never waits for this thread
  * between two tasks; a deeper queue lets this thread hand over tasks in
- * batches); the rest wait here in one FIFO, so order and balance hold. A
- * worker that goes idle while another holds a queued task takes that task
- * over (the queues are multi-consumer, so the take is exactly-once).
+ * batches); the rest wait here in one FIFO. How deep a worker's queue goes
+ * follows the measured task length: about QUEUED_WORK_US of work ahead of
+ * it, so tiny tasks go in batches of up to `depth`, while tasks of a
+ * millisecond or more go one at a time, to whichever worker is idle: then
+ * tasks start in submission order and a long task never waits behind
+ * another while a worker is free (Python's Pool, where idle workers pull
+ * from one queue). A worker that goes idle while another holds a queued
+ * task takes that task over (the queues are multi-consumer, so the take is
+ * exactly-once).
  *
  * Crash accounting: a worker writes the id of each task into its status word
  * before it runs it. When a worker exits, the results it sent are read
@@ -57,6 +63,10 @@ interface Pending {
   readonly id: number;
   readonly job: Job;
   slot: Slot | undefined;
+  /** performance.now() when it was handed to `slot`. */
+  givenAt: number;
+  /** Its job's onDispatch was called: given to a worker, or next in line within `runningAhead` (then it cannot be cancelled). */
+  committed: boolean;
   onAbort: (() => void) | undefined;
 }
 
@@ -93,6 +103,12 @@ export interface EngineOptions {
    * Pool, where nothing observes that, goes deeper for throughput.
    */
   depth: number;
+  /**
+   * Tasks per worker that count as started (their onDispatch is called) even
+   * while they wait here for a free worker: the executor's 2, as Python's
+   * call queue, whose futures are "running" and cannot be cancelled; 0 for the Pool.
+   */
+  runningAhead: number;
 }
 
 function tryGet<T>(queue: Queue<T>): T | undefined {
@@ -119,6 +135,15 @@ function release(slot: Slot, id: number): void {
  */
 const RESULT_WATCH_MS = 0.05;
 
+/**
+ * Work queued at a worker, in microseconds of measured task time. Tasks
+ * shorter than this go in batches (a hand-off costs tens of microseconds,
+ * more when a thread sleeps); longer ones one by one. Kept small, as it is
+ * also how far out of submission order tasks may start, and the imbalance a
+ * worker may be left with.
+ */
+const QUEUED_WORK_US = 1000;
+
 let pools = 0;
 
 export class Engine {
@@ -139,6 +164,8 @@ export class Engine {
   readonly #fnIds = new Map<string, number>();
   readonly #fnOf = new WeakMap<object, { fnId: number; specBytes: Uint8Array }>();
   readonly #initargs: unknown[];
+  /** Run time (µs) of each function's tasks, a moving average that rises fast and falls slowly; absent before its first result. */
+  readonly #micros = new Map<number, number>();
 
   constructor(options: EngineOptions) {
     checkNotImporting(`a ${options.label}`);
@@ -206,7 +233,7 @@ export class Engine {
       job.reject(refused);
       return;
     }
-    const pending: Pending = { id: this.#nextId++, job, slot: undefined, onAbort: undefined };
+    const pending: Pending = { id: this.#nextId++, job, slot: undefined, givenAt: 0, committed: false, onAbort: undefined };
     if (job.signal) {
       pending.onAbort = () => this.#abort(pending);
       job.signal.addEventListener("abort", pending.onAbort, { once: true });
@@ -222,6 +249,7 @@ export class Engine {
     for (let i = this.#fifoHead; i < this.#fifo.length; i++) {
       const pending = this.#fifo[i]!;
       if (pending.job !== job) continue;
+      if (pending.committed) return false; // "running" already, as in Python's call queue
       this.#fifo.splice(i, 1);
       this.#forget(pending);
       discardEncoded(taskPayload(job.message));
@@ -294,8 +322,9 @@ export class Engine {
   }
 
   #dispatch(): void {
+    const now = performance.now();
     while (this.#fifoHead < this.#fifo.length) {
-      const slot = this.#leastBusy();
+      const slot = this.#leastBusy(now, taskFnId(this.#fifo[this.#fifoHead]!.job.message));
       if (!slot) break;
       const pending = this.#fifo[this.#fifoHead]!;
       this.#fifo[this.#fifoHead++] = undefined!;
@@ -307,33 +336,71 @@ export class Engine {
     }
     this.#flush();
     this.#steal();
+    this.#commitAhead();
+  }
+
+  /** Marks the next tasks in line as started, up to `runningAhead` per worker counting those the workers hold. */
+  #commitAhead(): void {
+    let room = this.#options.runningAhead * this.#slots.size;
+    if (room === 0) return;
+    for (const slot of this.#slots) room -= slot.held.length;
+    for (let i = this.#fifoHead; room > 0 && i < this.#fifo.length; i++, room--) {
+      const pending = this.#fifo[i]!;
+      if (pending.committed) continue;
+      pending.committed = true;
+      pending.job.onDispatch?.();
+    }
   }
 
   /**
    * The worker with the fewest tasks among those that take more: one being
    * filled this round, or down to half its depth. Refilling only from half
    * hands a worker its tasks in batches, so it is woken (a system call when
-   * it sleeps) once per batch, not once per task.
+   * it sleeps) once per batch, not once per task. Nothing is queued behind a
+   * task that has been out longer than QUEUED_WORK_US (a long task the
+   * average did not foresee, or a worker the OS does not run): it would wait
+   * there while another worker may soon be free.
    */
-  #leastBusy(): Slot | undefined {
-    const { depth } = this.#options;
+  #leastBusy(now: number, fnId: number): Slot | undefined {
+    const depth = this.#depth(fnId);
     let best: Slot | undefined;
     for (const slot of this.#slots) {
       const held = slot.held.length;
       if (slot.stopError !== undefined || held >= depth || (held > depth >> 1 && slot.outbox.length === 0)) continue;
+      const oldest = held > 0 && slot.outbox.length === 0 ? this.#pending.get(slot.held[0]!) : undefined;
+      if (oldest && (now - oldest.givenAt) * 1000 > QUEUED_WORK_US) continue;
       if (!best || slot.held.length < best.held.length) best = slot;
       if (best.held.length === 0) break;
     }
     return best;
   }
 
+  /**
+   * How many tasks a worker may hold when the next one runs function `fnId`:
+   * one until that function's task length is known (the first ones may be
+   * long), then about QUEUED_WORK_US of work.
+   */
+  #depth(fnId: number): number {
+    const micros = this.#micros.get(fnId);
+    if (micros === undefined) return 1;
+    return Math.max(1, Math.min(this.#options.depth, Math.floor(QUEUED_WORK_US / Math.max(micros, 1))));
+  }
+
+  /** Folds a task's run time into the average: half the way up at once (a long task must not be batched), an eighth down. */
+  #measured(fnId: number, micros: number): void {
+    const average = this.#micros.get(fnId);
+    this.#micros.set(fnId, average === undefined ? micros : average + (micros - average) / (micros > average ? 2 : 8));
+  }
+
   #give(pending: Pending, slot: Slot): void {
     const { job } = pending;
     slot.held.push(pending.id);
     pending.slot = slot;
+    pending.givenAt = performance.now();
     setTaskId(job.message, pending.id);
     slot.outbox.push(job.message);
-    job.onDispatch?.();
+    if (!pending.committed) job.onDispatch?.();
+    pending.committed = true;
   }
 
   #flush(): void {
@@ -412,6 +479,7 @@ export class Engine {
     }
     const pending = this.#pending.get(id);
     if (!pending) return; // aborted or terminated meanwhile
+    this.#measured(taskFnId(pending.job.message), resultMicros(message));
     release(pending.slot!, id);
     this.#forget(pending);
     if (status === FAILED) pending.job.reject(deserializeError(value as SerializedError));

@@ -73,6 +73,7 @@ export class ProcessPoolExecutor {
       maxTasks: checkMaxTasks(o.maxTasksPerChild, "maxTasksPerChild"),
       breakOnDeath: true,
       depth: 2,
+      runningAhead: 2,
       label: "ProcessPoolExecutor",
       resourceLimits: o.resourceLimits,
       preload: checkPreload(o.preload),

@@ -12,12 +12,12 @@ import { slabBytes } from "./slab.js";
  * task:   int32 id, int32 fnId, int32 mode, int32 specLength | spec as JSON, padded to 8 | payload
  *         (every task carries its function's spec, encoded once per function: a worker
  *         parses it the first time it meets fnId; tasks move between workers freely)
- * result: int32 id, int32 status | value
+ * result: int32 id, int32 status, uint32 run time in µs, 4 bytes unused | value
  * ```
  * The payload and the value are core codec bytes (shareables included).
  */
 const TASK_HEAD = 16;
-const RESULT_HEAD = 8;
+const RESULT_HEAD = 16; // keeps the value 8-aligned
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 const align8 = (n: number) => (n + 7) & ~7;
@@ -63,6 +63,11 @@ export function setTaskId(message: Uint8Array, id: number): void {
   writeInt32(message, 0, id);
 }
 
+/** The function id of a task message. */
+export function taskFnId(message: Uint8Array): number {
+  return readInt32(message, 4);
+}
+
 /** The id of a task message. */
 export function taskId(message: Uint8Array): number {
   return readInt32(message, 0);
@@ -91,12 +96,17 @@ export function taskPayload(message: Uint8Array): Uint8Array {
   return message.subarray(TASK_HEAD + align8(readInt32(message, 12)));
 }
 
-/** A result message whose value `encodeValue` writes straight into it, as newTask. */
-export function newResult(id: number, status: number, encodeValue: (allocate: (length: number) => Uint8Array) => Uint8Array): Uint8Array {
+/**
+ * A result message whose value `encodeValue` writes straight into it, as
+ * newTask. `micros`: how long the task ran, which sets how far ahead the pool
+ * hands tasks out (engine.ts).
+ */
+export function newResult(id: number, status: number, micros: number, encodeValue: (allocate: (length: number) => Uint8Array) => Uint8Array): Uint8Array {
   let out: Uint8Array | undefined;
   const value = encodeValue((length) => (out = new Uint8Array(RESULT_HEAD + length)).subarray(RESULT_HEAD));
   writeInt32(out!, 0, id);
   writeInt32(out!, 4, status);
+  writeInt32(out!, 8, Math.min(Math.round(micros), 2 ** 31 - 1));
   return out!.subarray(0, RESULT_HEAD + value.byteLength);
 }
 
@@ -106,6 +116,11 @@ export function resultId(message: Uint8Array): number {
 
 export function resultStatus(message: Uint8Array): number {
   return readInt32(message, 4);
+}
+
+/** How long the task ran, in microseconds. */
+export function resultMicros(message: Uint8Array): number {
+  return readInt32(message, 8);
 }
 
 export function resultValue(message: Uint8Array): Uint8Array {

@@ -3,6 +3,7 @@ import { describe, expect, it, vi } from "vitest";
 import { task, TimeoutError, ValueError } from "@multiproc/core/internal";
 import { AsyncResult, BrokenPoolError, CancelledError, Pool, ProcessPoolExecutor, WorkerDiedError } from "@multiproc/pool";
 import { entered, newCell, ref, release } from "./__fixtures__/cells.js";
+import { SharedArray } from "@multiproc/shared-value";
 import { Counter } from "@multiproc/test-utils";
 
 const BROKEN = new URL("./__fixtures__/broken-module.mjs", import.meta.url);
@@ -268,6 +269,27 @@ describe("Pool", () => {
     await entered(cell, 3); // no task is submitted meanwhile: the worker waits for one
     expect(await pool.apply(ref("square"), [3])).toBe(9);
   });
+
+  for (const [name, start, call] of [
+    ["Pool.apply", () => new Pool({ processes: 2 }), (p: Pool | ProcessPoolExecutor, fn: unknown, args: unknown[]) => (p as Pool).apply(fn as ReturnType<typeof ref>, args)],
+    ["executor.submit", () => new ProcessPoolExecutor({ maxWorkers: 2 }), (p: Pool | ProcessPoolExecutor, fn: unknown, args: unknown[]) => (p as ProcessPoolExecutor).submit(fn as ReturnType<typeof ref>, ...args).result()],
+  ] as const) {
+    it(`${name}: tasks start in submission order, and none waits behind a long task while a worker is free`, async () => {
+      await using pool = start();
+      const cell = newCell();
+      const blocked = call(pool, ref("blockUntil"), [cell]);
+      await entered(cell, 1);
+      // Not a synchronisation: the pool queues nothing behind a task out for over 1 ms, so let it be out that long.
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      const n = 12;
+      const order = new SharedArray("i", 1 + n);
+      const workers = await Promise.all(Array.from({ length: n }, (_, i) => call(pool, ref("recordStart"), [order, i])));
+      expect(order.slice(1)).toEqual(Array.from({ length: n }, (_, i) => i)); // started exactly in submission order
+      expect(new Set(workers).size).toBe(1); // all on the free worker: none was queued behind the blocked one
+      release(cell);
+      expect(await blocked).toBe("released");
+    });
+  }
 
   it("big buffers travel both ways intact, and a typed array in a result is the receiver's own", async () => {
     await using pool = new Pool({ processes: 2 });

@@ -106,6 +106,7 @@ export class Pool {
       maxTasks: checkMaxTasks(o.maxtasksperchild, "maxtasksperchild"),
       breakOnDeath: false,
       depth: POOL_DEPTH,
+      runningAhead: 0,
       label: "Pool",
       resourceLimits: o.resourceLimits,
       preload: checkPreload(o.preload),

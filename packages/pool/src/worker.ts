@@ -34,17 +34,17 @@ async function run(spec: TaskSpec, fn: AnyFunction, mode: Mode, payload: unknown
   }
 }
 
-function failure(id: number, error: unknown): Uint8Array {
+function failure(id: number, error: unknown, micros = 0): Uint8Array {
   const serialized = serializeError(error);
-  return newResult(id, FAILED, (allocate) => encode(serialized, "error", allocate));
+  return newResult(id, FAILED, micros, (allocate) => encode(serialized, "error", allocate));
 }
 
 /** The result message; a result that cannot be sent fails the task with a TypeError that says so. */
-function success(id: number, value: unknown): Uint8Array {
+function success(id: number, value: unknown, micros: number): Uint8Array {
   try {
-    return newResult(id, OK, (allocate) => encode(value, "result", allocate));
+    return newResult(id, OK, micros, (allocate) => encode(value, "result", allocate));
   } catch (error) {
-    return failure(id, new TypeError(`The task's result cannot be sent back: ${(error as Error).message}`, { cause: error }));
+    return failure(id, new TypeError(`The task's result cannot be sent back: ${(error as Error).message}`, { cause: error }), micros);
   }
 }
 
@@ -89,6 +89,7 @@ async function main(): Promise<void> {
     }
     const { id, fnId, mode, specBytes, payload } = readTask(message);
     Atomics.store(data.status, STARTED, id);
+    let started = performance.now();
     let reply: Uint8Array;
     try {
       let entry = functions.get(fnId);
@@ -97,10 +98,12 @@ async function main(): Promise<void> {
         const spec = decodeSpec(specBytes);
         entry = [spec, (await resolveWorkerTask(spec)) as AnyFunction];
         functions.set(fnId, entry);
+        started = performance.now(); // the task's run time, without the import of its module
       }
-      reply = success(id, await run(entry[0], entry[1], mode, decode(payload)));
+      const value = await run(entry[0], entry[1], mode, decode(payload));
+      reply = success(id, value, (performance.now() - started) * 1000);
     } catch (error) {
-      reply = failure(id, error);
+      reply = failure(id, error, (performance.now() - started) * 1000);
     }
     results.putSync(reply);
   }

@@ -89,8 +89,37 @@ def cpu(n):
     return n * serial / wall, 1000
 
 
+def busy(ms):
+    end = time.perf_counter() + ms / 1000
+    while time.perf_counter() < end:
+        pass
+    return ms
+
+
+def uneven(durations):
+    """The ideal makespan over the measured one, for these task lengths (ms) on 2 workers (as idealMakespan in pool.mjs)."""
+    free = [0] * WORKERS
+    for d in durations:
+        free[free.index(min(free))] += d
+    ideal = max(free)
+    with Pool(WORKERS) as pool:
+        pool.apply(square, (1,))
+        t = time.perf_counter()
+        pool.map(busy, durations, chunksize=1)
+        wall = (time.perf_counter() - t) * 1000
+    return ideal / wall, 1000
+
+
+def uneven_alternating(n):
+    return uneven([50 if i % 2 else 400 for i in range(n)])
+
+
+def uneven_mixed(n):
+    return uneven([1 + (i * 7919 + 13) % 200 for i in range(n)])
+
+
 if __name__ == "__main__":
     workload, size = sys.argv[1], int(sys.argv[2])
-    fns = {"one_by_one": one_by_one, "executor_one_by_one": executor_one_by_one, "map_auto": map_auto, "round_trip": round_trip, "startup": startup, "cpu": cpu}
+    fns = {"one_by_one": one_by_one, "executor_one_by_one": executor_one_by_one, "map_auto": map_auto, "round_trip": round_trip, "startup": startup, "cpu": cpu, "uneven_alternating": uneven_alternating, "uneven_mixed": uneven_mixed}
     ops, ms = fns[workload](size)
     print(json.dumps({"ops": ops, "ms": ms}))

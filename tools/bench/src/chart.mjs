@@ -4,7 +4,7 @@
 // relative to the fastest contender of that workload (so workloads with
 // different units share one picture), labelled with the figure itself.
 // `npm run bench` redraws it after each full run; `node src/chart.mjs` redraws it alone.
-import { readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { formatRate } from "./harness.mjs";
 
 const ROW = 18;
@@ -38,7 +38,7 @@ export function chart(report) {
     y += GAP + 12;
   }
   const m = report.machine;
-  const header = `multiproc vs peers: bar length = median relative to the fastest in each workload (blue: multiproc). Node ${m.node}, ${m.cpus} x ${m.cpuModel}, ${m.python ?? "no python3"}, ${report.date.slice(0, 10)}`;
+  const header = `multiproc vs peers: bar length = median relative to the fastest in each workload (blue: multiproc). Node ${m.node}, ${m.cpus} x ${m.cpuModel}, ${m.python ?? "no python3"}${m.load ? `, ${m.load} busy processes beside it` : ", idle"}, ${report.date.slice(0, 10)}`;
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${y}" viewBox="0 0 ${WIDTH} ${y}" font-family="sans-serif">`,
     `<style>.title{font-size:13px;font-weight:bold}.label{font-size:11px;text-anchor:end}.value{font-size:11px}.head{font-size:11px;fill:#555}</style>`,
@@ -50,13 +50,17 @@ export function chart(report) {
   ].join("\n");
 }
 
-export function drawLatest() {
+/** Draws results/<name>.svg from results/<name>.json ("latest", or "latest-load" for a run under --load). */
+export function drawLatest(name = "latest") {
   const dir = new URL("../results/", import.meta.url);
-  const report = JSON.parse(readFileSync(new URL("latest.json", dir), "utf8"));
-  writeFileSync(new URL("latest.svg", dir), chart(report));
+  const report = JSON.parse(readFileSync(new URL(`${name}.json`, dir), "utf8"));
+  writeFileSync(new URL(`${name}.svg`, dir), chart(report));
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  drawLatest();
-  console.log("chart written to tools/bench/results/latest.svg");
+  for (const name of ["latest", "latest-load"]) {
+    if (!existsSync(new URL(`../results/${name}.json`, import.meta.url))) continue;
+    drawLatest(name);
+    console.log(`chart written to tools/bench/results/${name}.svg`);
+  }
 }

@@ -67,3 +67,9 @@ export function reverseAndSum(bytes) {
   for (let i = 0; i < bytes.length; i++) sum += bytes[i];
   return { reversed: bytes.reverse(), sum: new Float64Array([sum]) };
 }
+/** Notes the order in which the calls started: word 1 + index gets the start number (word 0 counts); returns this worker's threadId. */
+export async function recordStart(shared, index) {
+  const cell = shared.raw;
+  cell[1 + index] = Atomics.add(cell, 0, 1);
+  return (await import("node:worker_threads")).threadId;
+}

@@ -1,5 +1,5 @@
 // poolifier's worker: the shared task functions, by name.
 import { ThreadWorker } from "poolifier";
-import { spin, square } from "./pool-tasks.mjs";
+import { busy, spin, square } from "./pool-tasks.mjs";
 
-export default new ThreadWorker({ square, spin });
+export default new ThreadWorker({ square, spin, busy });

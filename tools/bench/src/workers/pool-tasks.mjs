@@ -5,6 +5,13 @@ export function square(n) {
   return n * n;
 }
 
+/** Keeps the thread busy for `ms` of wall time: a task of known length whatever the CPU's speed or load. */
+export function busy(ms) {
+  const end = performance.now() + ms;
+  while (performance.now() < end);
+  return ms;
+}
+
 /** CPU-bound work with no allocation: `rounds` steps of xorshift32. */
 export function spin(rounds) {
   let x = 2463534242;

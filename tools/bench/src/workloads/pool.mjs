@@ -16,7 +16,7 @@ import { spin } from "../workers/pool-tasks.mjs";
 
 const WORKERS = 2;
 const TASKS = new URL("../workers/pool-tasks.mjs", import.meta.url);
-const TASK = { square: task(TASKS, "square"), spin: task(TASKS, "spin") };
+const TASK = { square: task(TASKS, "square"), spin: task(TASKS, "spin"), busy: task(TASKS, "busy") };
 
 /** How each pool starts, runs one call of a named task function, and stops. */
 const POOLS = {
@@ -169,6 +169,53 @@ async function speedup(kind, n, taskMs) {
   });
 }
 
+/**
+ * Task lengths in ms for the uneven workloads: 400/50 alternating (a long
+ * task queued behind another long one is what hurts), and a mix of 1-200 ms
+ * (a fixed pseudo-random sequence, the same in python/pool.py).
+ */
+export function unevenDurations(kind, n) {
+  return Array.from({ length: n }, (_, i) => (kind === "alternating" ? (i % 2 ? 50 : 400) : 1 + ((i * 7919 + 13) % 200)));
+}
+
+/**
+ * The makespan of an ideal pool: tasks start in submission order, each on the
+ * first worker free, with no overhead (a pool cannot know task lengths ahead,
+ * so this is the best it can do; for 400/50/... it is also the best of any schedule).
+ */
+export function idealMakespan(durations) {
+  const free = new Array(WORKERS).fill(0);
+  for (const d of durations) free[free.indexOf(Math.min(...free))] += d;
+  return Math.max(...free);
+}
+
+/** How the uneven workloads submit: each pool's one-by-one call, plus multiproc's map/imap with chunksize 1. */
+const UNEVEN = {
+  ...Object.fromEntries(Object.entries(POOLS).map(([name, kind]) => [name, { peer: kind.peer, runAll: (pool, ds) => Promise.all(ds.map((d) => kind.call(pool, "busy", d))), kind }])),
+  "multiproc Pool.map (chunksize 1)": { runAll: (pool, ds) => pool.map(TASK.busy, ds, { chunksize: 1 }), kind: POOLS["multiproc Pool.apply"] },
+  "multiproc Pool.imap": {
+    runAll: async (pool, ds) => {
+      for await (const _ of pool.imap(TASK.busy, ds));
+    },
+    kind: POOLS["multiproc Pool.apply"],
+  },
+};
+
+/** Efficiency of a pool on tasks of these lengths: the ideal makespan over the one measured (1.00x is ideal). */
+function unevenContenders(kind) {
+  return Object.entries(UNEVEN).map(([name, way]) => ({
+    name,
+    peer: Boolean(way.peer),
+    run: (n) =>
+      withPool(way.kind, async (pool) => {
+        const ds = unevenDurations(kind, n);
+        const t = performance.now();
+        await way.runAll(pool, ds);
+        return { ops: idealMakespan(ds) / (performance.now() - t), ms: 1000 };
+      }),
+  }));
+}
+
 const python = (workload, cap) => ({ peer: true, skip: pythonSkip(), run: (n) => runPython("pool", workload, Math.min(n, cap)) });
 const noMap = (name) => ({ name, peer: true, skip: "no map API (tasks go one by one: see the workload above)" });
 
@@ -222,6 +269,26 @@ export const workloads = [
       ...contenders((kind, n) => speedup(kind, n, n >= 8 ? 200 : 5)),
       { name: "Python Pool.map", ...python("cpu", 8) },
     ],
+  },
+  {
+    area: "pool",
+    name: "8 uneven tasks (400, 50, 400, 50, ... ms) on 2 workers",
+    unit: "ideal makespan / measured, 1.00x is ideal",
+    show: "factor",
+    size: 8,
+    smokeSize: 2,
+    warmupSize: 2,
+    contenders: [...unevenContenders("alternating"), { name: "Python Pool.map (chunksize 1)", ...python("uneven_alternating", 8) }],
+  },
+  {
+    area: "pool",
+    name: "24 uneven tasks of 1-200 ms on 2 workers",
+    unit: "ideal makespan / measured, 1.00x is ideal",
+    show: "factor",
+    size: 24,
+    smokeSize: 2,
+    warmupSize: 4,
+    contenders: [...unevenContenders("mixed"), { name: "Python Pool.map (chunksize 1)", ...python("uneven_mixed", 24) }],
   },
   {
     area: "pool",
