@@ -1,4 +1,4 @@
-import { Deserializer, Serializer } from "node:v8";
+import { v8Module } from "../builtins.js";
 import { arenaById } from "../memory/arena.js";
 import { blockOf, releaseBlock, retainBlock, reviveHandle, type Shareable } from "../handle/registry.js";
 import { replaceShareables, restoreShareables, scan } from "./walk.js";
@@ -70,14 +70,14 @@ const newBytes: Allocate = (length) => new Uint8Array(length);
  * into the input or into Node's 8 KiB Buffer pool, and lose their sharing.)
  */
 export function serialize(value: unknown): Uint8Array {
-  const serializer = new Serializer();
+  const serializer = new (v8Module().Serializer)();
   serializer.writeHeader();
   serializer.writeValue(value);
   return serializer.releaseBuffer();
 }
 
 function deserialize(bytes: Uint8Array): unknown {
-  const deserializer = new Deserializer(bytes);
+  const deserializer = new (v8Module().Deserializer)(bytes);
   deserializer.readHeader();
   return deserializer.readValue();
 }

@@ -1,6 +1,5 @@
-import { setFlagsFromString } from "node:v8";
+import { v8Module, vmModule } from "../builtins.js";
 import * as workerThreads from "node:worker_threads";
-import { runInNewContext } from "node:vm";
 import { Arena, arenaById, homeArena } from "../memory/arena.js";
 import { coreState, type BoundReference } from "../state.js";
 import { Block } from "./block.js";
@@ -147,8 +146,8 @@ function collectGarbageNow(): void {
 }
 
 function exposeGc(): () => void {
-  setFlagsFromString("--expose-gc");
-  return runInNewContext("gc") as () => void;
+  v8Module().setFlagsFromString("--expose-gc");
+  return vmModule().runInNewContext("gc") as () => void;
 }
 
 export function retainBlock(block: Block): void {

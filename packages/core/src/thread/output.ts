@@ -1,4 +1,4 @@
-import { writeSync } from "node:fs";
+import { fsModule } from "../builtins.js";
 
 /**
  * A worker's `process.stdout` and `process.stderr` normally send what is
@@ -54,7 +54,7 @@ export function writeAll(fd: number, bytes: Uint8Array): void {
   let at = 0;
   while (at < bytes.byteLength) {
     try {
-      at += writeSync(fd, bytes, at, bytes.byteLength - at);
+      at += fsModule().writeSync(fd, bytes, at, bytes.byteLength - at);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EAGAIN") throw error;
       Atomics.wait(pause, 0, 0, 1);

@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { fsModule } from "../builtins.js";
 import { fileURLToPath } from "node:url";
 import { MultiprocError } from "../errors/errors.js";
 
@@ -14,7 +14,7 @@ const found = new Set<string>();
 export function checkWorkerFile(url: URL, pkg: string): URL {
   if (found.has(url.href) || url.protocol !== "file:") return url;
   const path = fileURLToPath(url);
-  if (!existsSync(path)) {
+  if (!fsModule().existsSync(path)) {
     throw new MultiprocError(
       `Cannot start a worker: ${path} does not exist. ${pkg} starts its workers from that file, which it ships beside its build; ` +
         "it is missing when a bundler inlined multiproc into your bundle. Keep `multiproc` and `@multiproc/*` external " +
