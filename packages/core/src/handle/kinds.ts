@@ -24,11 +24,14 @@ export const KIND = {
   Buffer: 15,
   /** A thread's liveness record (thread/records.ts). */
   ThreadRecord: 16,
+  ShareableList: 17,
 } as const;
 
 /** The first kind id free for shareable classes of your own (`defineKind`); ids below it are multiproc's. */
 export const FIRST_CUSTOM_KIND = 1000;
 export const MAX_KIND = 0xffff;
+/** The highest of multiproc's own kind ids. */
+export const LAST_BUILTIN_KIND = Math.max(...Object.values(KIND));
 
 const PACKAGE_OF_KIND: Record<number, string> = {
   [KIND.Lock]: "@multiproc/lock",
@@ -41,6 +44,7 @@ const PACKAGE_OF_KIND: Record<number, string> = {
   [KIND.SharedValue]: "@multiproc/shared-value",
   [KIND.SharedArray]: "@multiproc/shared-value",
   [KIND.SharedMemory]: "@multiproc/shared-value",
+  [KIND.ShareableList]: "@multiproc/shared-value",
   [KIND.Queue]: "@multiproc/queue",
   [KIND.SimpleQueue]: "@multiproc/queue",
   [KIND.JoinableQueue]: "@multiproc/queue",

@@ -4,7 +4,7 @@ import { Arena, arenaById, homeArena } from "../memory/arena.js";
 import { coreState, type BoundReference } from "../state.js";
 import { Block } from "./block.js";
 import { ledgerAdd, ledgerRemove } from "./ledger.js";
-import { describeKind, FIRST_CUSTOM_KIND, KIND, MAX_KIND } from "./kinds.js";
+import { describeKind, FIRST_CUSTOM_KIND, KIND, LAST_BUILTIN_KIND, MAX_KIND } from "./kinds.js";
 
 /**
  * The protocol a shareable class implements: it owns a Block and returns it
@@ -52,7 +52,7 @@ export function isShareable(value: unknown): value is Shareable {
  */
 export function defineKind(definition: KindDefinition): void {
   const { kind } = definition;
-  if (!Number.isInteger(kind) || kind < 1 || kind > MAX_KIND || (kind > KIND.ThreadRecord && kind < FIRST_CUSTOM_KIND)) {
+  if (!Number.isInteger(kind) || kind < 1 || kind > MAX_KIND || (kind > LAST_BUILTIN_KIND && kind < FIRST_CUSTOM_KIND)) {
     throw new RangeError(`Expected \`kind\` to be an id from KIND or an integer from ${FIRST_CUSTOM_KIND} to ${MAX_KIND}, got ${kind}`);
   }
   const state = coreState();

@@ -42,6 +42,13 @@ const scenarios = {
     lock.release();
     return snapshot;
   },
+  // Python's `with lock: sl[i] += 1`, n times, for each slot index given; then writes its name into slot `named`.
+  listIncrement: ({ list, lock, n, start, slots, named, name }) => {
+    startTogether(start);
+    for (let i = 0; i < n; i++) lock.withLockSync(() => slots.forEach((s) => list.set(s, list.get(s) + 1)));
+    list.set(named, name);
+    return { items: list.toArray(), format: list.format };
+  },
   writeMemory: ({ memory, text }) => void new TextEncoder().encodeInto(text, memory.buf),
 };
 
