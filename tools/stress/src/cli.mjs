@@ -10,7 +10,7 @@ import { SCENARIOS } from "./scenarios.mjs";
 const RUNNER = fileURLToPath(new URL("./run-scenario.mjs", import.meta.url));
 /** After its result, a scenario's process must end by itself this soon (nothing may keep it alive). */
 const EXIT_WITHIN_MS = 5_000;
-/** A scenario that takes longer than this per run has hung. */
+/** A scenario that takes longer than this per run has hung (unless it sets its own `perRunMs`). */
 const PER_RUN_MS = 60_000;
 
 function runOne(name, runs, seed, profile) {
@@ -20,7 +20,12 @@ function runOne(name, runs, seed, profile) {
     let stderr = "";
     let result;
     let exitTimer;
-    const hang = setTimeout(() => child.kill("SIGKILL"), PER_RUN_MS * runs + 30_000);
+    const budgetMs = (SCENARIOS[name].perRunMs ?? PER_RUN_MS) * runs + 30_000;
+    let hung = false;
+    const hang = setTimeout(() => {
+      hung = true;
+      child.kill("SIGKILL");
+    }, budgetMs);
     child.stdout.on("data", (chunk) => {
       stdout += chunk;
       const line = stdout.split("\n").find((l) => l.startsWith("RESULT "));
@@ -36,6 +41,7 @@ function runOne(name, runs, seed, profile) {
     child.on("exit", (code, signal) => {
       clearTimeout(hang);
       clearTimeout(exitTimer);
+      if (!result && hung) result = { failures: [`no result within ${budgetMs / 1000} s: hung, or too slow for its time budget (perRunMs)`] };
       if (!result) result = { failures: [`the process ended without a result (${signal ?? `exit ${code}`}): ${stderr.trim().split("\n").slice(-5).join(" | ")}`] };
       resolve({ name, runs, failures: result.failures });
     });

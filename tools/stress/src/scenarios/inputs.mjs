@@ -15,6 +15,7 @@ import {
   RLock,
   Semaphore,
   SharedArray,
+  ShareableList,
   SharedMemory,
   SharedValue,
   SimpleQueue,
@@ -33,13 +34,14 @@ function cases() {
   const barrier = new Barrier(2);
   const value = new SharedValue("i", 5);
   const array = new SharedArray("i", [1, 2, 3]);
+  const shareable = new ShareableList(["howdy", 3]);
   const queue = new Queue({ maxsize: 1 });
   const joinable = new JoinableQueue();
   const [a, b] = Pipe();
   const [reader, writer] = Pipe({ duplex: false });
   const fn = () => 1;
   const state = () =>
-    JSON.stringify([lock.locked(), rlock.locked(), sem.getValue(), event.isSet(), barrier.nWaiting, value.value, array.toArray(), queue.qsize(), a.closed, writer.closed]);
+    JSON.stringify([lock.locked(), rlock.locked(), sem.getValue(), event.isSet(), barrier.nWaiting, value.value, array.toArray(), shareable.toArray(), queue.qsize(), a.closed, writer.closed]);
   const list = [
     ["Lock.acquire(NaN)", () => lock.acquire(Number.NaN), ValueError],
     ["Lock.acquire('1')", () => lock.acquire("1"), TypeError],
@@ -78,6 +80,13 @@ function cases() {
     ["SharedArray.slice(1.5)", () => array.slice(1.5), TypeError],
     ["SharedMemory({ size: 0 })", () => new SharedMemory({ size: 0 }), ValueError],
     ["SharedMemory()", () => new SharedMemory(), TypeError],
+    ["ShareableList(5)", () => new ShareableList(5), TypeError],
+    ["ShareableList([{}])", () => new ShareableList([{}]), TypeError],
+    ["ShareableList([2n ** 63n])", () => new ShareableList([2n ** 63n]), RangeError],
+    ["ShareableList.set(0, 'too long')", () => shareable.set(0, "123456789"), ValueError],
+    ["ShareableList.set(0, undefined)", () => shareable.set(0, undefined), TypeError],
+    ["ShareableList.get(9)", () => shareable.get(9), RangeError],
+    ["ShareableList.index('absent')", () => shareable.index("absent"), ValueError],
     ["Queue({ maxsize: 1.5 })", () => new Queue({ maxsize: 1.5 }), ValueError],
     ["Queue({ maxsize: '1' })", () => new Queue({ maxsize: "1" }), TypeError],
     ["Queue(5)", () => new Queue(5), TypeError],

@@ -13,6 +13,7 @@ import {
   RLock,
   Semaphore,
   SharedArray,
+  ShareableList,
   SharedMemory,
   SharedValue,
   SimpleQueue,
@@ -36,6 +37,7 @@ const MAKERS = {
   SharedValue: () => new SharedValue("i", 1),
   SharedArray: () => new SharedArray("d", 16),
   SharedMemory: () => new SharedMemory({ size: 256 }),
+  ShareableList: () => new ShareableList(["howdy", 3, 2.5, true, null, new Uint8Array(9)]),
   Queue: () => {
     const q = new Queue();
     q.putNowait({ a: [1, 2] });
