@@ -1,38 +1,21 @@
 /**
  * `@multiproc/core/internal`: everything the sibling multiproc packages share
  * (waits, the codec, threads, the arena). Not a public API: it changes in any
- * release, in step with the sibling packages of the same version. The public
- * part is re-exported from `@multiproc/core`.
+ * release, in step with the sibling packages of the same version. It
+ * exports the public API of `@multiproc/core` too, so a sibling imports from
+ * one place.
  */
-export { MultiprocError, RemoteError, TimeoutError, ValueError } from "./errors/errors.js";
-export { deserializeError, registerErrorClass, serializeError, type SerializedError } from "./errors/transport.js";
+export * from "./index.js";
+
+export { deserializeError, serializeError, type SerializedError } from "./errors/transport.js";
 
 export { Arena, adoptHomeArena, arenaById, homeArena } from "./memory/arena.js";
 export { lockMutex, unlockMutex } from "./memory/mutex.js";
 
-export { Block } from "./handle/block.js";
-export { describeKind, FIRST_CUSTOM_KIND, KIND, packageOfKind } from "./handle/kinds.js";
-export {
-  allocateBlock,
-  bindBlock,
-  blockOf,
-  claimBlock,
-  constructRevived,
-  defineKind,
-  dropStoredBlock,
-  isShareable,
-  releaseBlock,
-  retainBlock,
-  reviveHandle,
-  reviveStoredBlock,
-  SHAREABLE,
-  storeBlock,
-  unbindBlock,
-  type KindDefinition,
-  type Shareable,
-} from "./handle/registry.js";
+export { describeKind, KIND, packageOfKind } from "./handle/kinds.js";
+export { blockOf, claimBlock, constructRevived, releaseBlock, retainBlock, reviveHandle } from "./handle/registry.js";
 
-export { checkWaitOptions, deadlineOf, remaining, timeoutOf, toWaitOptions, type WaitOptions } from "./wait/options.js";
+export { checkWaitOptions, deadlineOf, remaining, timeoutOf, toWaitOptions } from "./wait/options.js";
 export { describe } from "./errors/describe.js";
 export { waitForPromise } from "./wait/promise.js";
 export { isWaitable, WAITABLE, type Waitable, type WaitableHooks } from "./wait/waitable.js";
@@ -43,7 +26,7 @@ export { decode, discardEncoded, encode, locateUnserializable, TAG, type Allocat
 export { fromMessage, toMessage, type Message } from "./codec/message.js";
 export { scan } from "./codec/walk.js";
 
-export { isTaskRef, task, toTaskSpec, type AnyTaskFunction, type TaskArgs, type TaskLike, type TaskRef, type TaskResult, type TaskSpec } from "./task/task.js";
+export { isTaskRef, toTaskSpec, type TaskSpec } from "./task/task.js";
 export { callTask, compileSource, explainTaskError, resolveTask, resolveWorkerTask } from "./task/run.js";
 
 export {
@@ -54,7 +37,6 @@ export {
   startThread,
   terminateChildThread,
   type ChildThread,
-  type ProcessInfo,
   type ThreadStartData,
 } from "./thread/thread.js";
 export { checkNotImporting, importForWorker } from "./thread/bootstrap.js";

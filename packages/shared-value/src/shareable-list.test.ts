@@ -1,20 +1,10 @@
 import { inspect } from "node:util";
 import { describe, expect, it } from "vitest";
-import { deserializeError } from "@multiproc/core/internal";
 import { Lock } from "@multiproc/lock";
 import { Process } from "@multiproc/process";
 import { Queue } from "@multiproc/queue";
 import { ShareableList, ValueError } from "@multiproc/shared-value";
-import { runFixture } from "@multiproc/test-utils";
-
-const WORKER = new URL("./__fixtures__/worker.mjs", import.meta.url);
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-async function inWorker(name: string, args: Record<string, unknown>): Promise<any> {
-  const reply = await runFixture(WORKER, { name, args });
-  if (reply.error) throw deserializeError(reply.error);
-  return reply.ok;
-}
+import { inWorker } from "./__fixtures__/in-worker.js";
 
 describe("ShareableList", () => {
   it("holds Python's item types with Python's slot sizes and format", () => {

@@ -1,17 +1,9 @@
 import { inspect } from "node:util";
 import { describe, expect, it } from "vitest";
-import { currentThreadRecord, deserializeError, toMessage, ValueError } from "@multiproc/core/internal";
+import { currentThreadRecord, toMessage, ValueError } from "@multiproc/core/internal";
 import { Lock, RLock } from "@multiproc/lock";
 import { SharedArray, SharedMemory, SharedValue, type Typecode } from "@multiproc/shared-value";
-import { runFixture } from "@multiproc/test-utils";
-
-const WORKER = new URL("./__fixtures__/worker.mjs", import.meta.url);
-
-async function inWorker(name: string, args: Record<string, unknown>): Promise<any> {
-  const reply = await runFixture(WORKER, { name, args });
-  if (reply.error) throw deserializeError(reply.error);
-  return reply.ok;
-}
+import { inWorker } from "./__fixtures__/in-worker.js";
 
 const EDGES: [Typecode, unknown[]][] = [
   ["b", [-128, 127, 0]],
