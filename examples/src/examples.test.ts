@@ -23,6 +23,18 @@ describe("examples", () => {
     expect(out).toContain("executor: 20 futures done; 10! has 7 digits");
   });
 
+  it("joblib-parallel.mjs runs delayed calls in order, as a generator and in turn", async () => {
+    const out = await run("./joblib-parallel.mjs");
+    expect(out).toBe(
+      "roots: 0, 1, 2, 3, 4, 5, 6, 7, 8, 9\nprimes below 200000: 17984 (of 200000 numbers checked)\nin turn on this thread: 1, 2, 3\n",
+    );
+  });
+
+  it("thread-pool-io.mjs fetches pages at most 5 at a time", async () => {
+    const out = await run("./thread-pool-io.mjs");
+    expect(out).toBe("8 pages, 42326 bytes; at most 5 requests at once (maxWorkers 5)\nmap, in order: 1000, 2000, 5000\n");
+  });
+
   it("errors.mjs shows the worker's error, a join timeout and terminate", async () => {
     const out = await run("./errors.mjs");
     expect(out).toBe(

@@ -18,3 +18,15 @@ export function factorialDigits(n) {
   for (let i = 2n; i <= BigInt(n); i++) result *= i;
   return String(result).length;
 }
+
+/** √x, for the joblib example (Python's `math.sqrt`). */
+export function sqrt(x) {
+  return Math.sqrt(x);
+}
+
+/** Whether n is prime, by trial division: a CPU-bound call for the joblib example. */
+export function isPrime(n) {
+  if (n < 2) return false;
+  for (let d = 2; d * d <= n; d++) if (n % d === 0) return false;
+  return true;
+}

@@ -47,10 +47,10 @@ describe("multiproc", () => {
       [
         ...["AsyncResult", "Barrier", "Block", "BoundedSemaphore", "BrokenBarrierError", "BrokenPipeError", "BrokenPoolError", "BufferTooShort"],
         ...["CancelledError", "Condition", "Connection", "EOFError", "Event", "FIRST_CUSTOM_KIND", "Future", "InvalidStateError", "JoinableQueue"],
-        ...["Lock", "MultiprocError", "ParentProcess", "Pipe", "Pool", "Process", "ProcessPoolExecutor", "Queue", "QueueClosedError", "QueueEmptyError"],
+        ...["Lock", "MultiprocError", "Parallel", "ParentProcess", "Pipe", "Pool", "Process", "ProcessPoolExecutor", "Queue", "QueueClosedError", "QueueEmptyError"],
         ...["QueueFullError", "RLock", "RemoteError", "SHAREABLE", "Semaphore", "ShareableList", "SharedArray", "SharedMemory", "SharedValue", "ShutDown", "SimpleQueue"],
-        ...["TimeoutError", "ValueError", "WorkerDiedError", "activeChildren", "allocateBlock", "asCompleted", "bindBlock", "cpuCount", "currentProcess"],
-        ...["defineKind", "dropStoredBlock", "isShareable", "parentProcess", "registerErrorClass", "reviveStoredBlock", "storeBlock", "task", "unbindBlock", "wait"],
+        ...["ThreadPoolExecutor", "TimeoutError", "ValueError", "WorkerDiedError", "activeChildren", "allocateBlock", "asCompleted", "bindBlock", "cpuCount", "currentProcess"],
+        ...["defineKind", "delayed", "dropStoredBlock", "isShareable", "parallel", "parentProcess", "registerErrorClass", "reviveStoredBlock", "storeBlock", "task", "unbindBlock", "wait"],
       ].sort(),
     );
     const require = createRequire(import.meta.url);

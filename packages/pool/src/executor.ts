@@ -1,9 +1,10 @@
 import type { ResourceLimits } from "node:worker_threads";
-import { checkOptionNames, deadlineOf, describe, remaining, TimeoutError, toTaskSpec, ValueError, waitForPromise, type TaskLike, type TaskArgs, type TaskResult } from "@multiproc/core/internal";
+import { checkOptionNames, toTaskSpec, ValueError, type TaskLike, type TaskArgs, type TaskResult } from "@multiproc/core/internal";
 import { Engine, type Job } from "./engine.js";
 import { BrokenPoolError } from "./errors.js";
 import { Future, onCancel } from "./future.js";
-import { checkArgs, checkChunksize, iteratorOf, prepareJob, type AnyIterable } from "./jobs.js";
+import { executorMap, type ExecutorMapOptions } from "./executor-map.js";
+import { checkArgs, prepareJob, type AnyIterable } from "./jobs.js";
 import { checkMaxTasks, checkPreload, checkWorkerCount } from "./pool.js";
 import { CALL, STARMAP } from "./protocol.js";
 
@@ -24,28 +25,6 @@ export interface ExecutorOptions {
 }
 
 const EXECUTOR_OPTIONS = ["maxWorkers", "initializer", "initargs", "maxTasksPerChild", "resourceLimits", "preload"];
-
-/** Options of `executor.map(fn, ...iterables, options)`: pass them as the last argument. */
-export interface ExecutorMapOptions {
-  /** ms from the call until every result must be there; the iteration throws TimeoutError after. */
-  timeout?: number | undefined;
-  /** Calls per task sent to a worker (default 1, as Python). */
-  chunksize?: number | undefined;
-}
-
-type Iter = Iterator<unknown> | AsyncIterator<unknown>;
-
-/**
- * The calls of one `map()`: futures of the chunks submitted so far, and how
- * reading the input ended (an async input is read in the background).
- */
-interface MapFeed {
-  futures: Future[];
-  ended: boolean;
-  failure: { error: unknown } | undefined;
-  /** Resolves the wait of the results iterator for the next future or the end. */
-  changed: (() => void) | undefined;
-}
 
 /**
  * Python's `concurrent.futures.ProcessPoolExecutor` on worker threads. A
@@ -102,28 +81,9 @@ export class ProcessPoolExecutor {
    */
   map<F extends TaskLike>(fn: F, ...iterablesAndOptions: (AnyIterable<unknown> | ExecutorMapOptions)[]): AsyncGenerator<TaskResult<F>> {
     this.#checkOpen();
-    const last = iterablesAndOptions.at(-1);
-    const hasOptions = last !== undefined && typeof last === "object" && last !== null && !(Symbol.iterator in last) && !(Symbol.asyncIterator in last);
-    const options = (hasOptions ? checkOptionNames(last, "map options", ["timeout", "chunksize"]) : {}) as ExecutorMapOptions;
-    const iterables = (hasOptions ? iterablesAndOptions.slice(0, -1) : iterablesAndOptions) as AnyIterable<unknown>[];
-    const chunksize = checkChunksize(options.chunksize) ?? 1;
-    const deadline = deadlineOf(options.timeout);
-    if (iterables.length === 0) throw new TypeError("map() needs at least one iterable");
-    const iterators = iterables.map((it, i) => iteratorOf(it, `iterables[${i}]`));
     this.#engine.functionOf(fn, "fn");
-    const feed: MapFeed = { futures: [], ended: false, failure: undefined, changed: undefined };
-    if (iterables.every((it) => typeof (it as Partial<AsyncIterable<unknown>>)[Symbol.asyncIterator] !== "function")) {
-      try {
-        this.#submitRows(fn, () => zipSync(iterators as Iterator<unknown>[]), chunksize, feed);
-      } catch (error) {
-        for (const future of feed.futures) future.cancel();
-        throw error;
-      }
-      feed.ended = true;
-    } else {
-      void this.#submitAsyncRows(fn, iterators, chunksize, feed);
-    }
-    return this.#results<TaskResult<F>>(feed, deadline);
+    const submitChunk = (rows: unknown[][]) => this.#submit(fn, STARMAP, rows, "items") as Future<unknown[]>;
+    return executorMap<TaskResult<F>>(submitChunk, () => this.#checkOpen(), iterablesAndOptions, true);
   }
 
   /** No new tasks. `wait` (default true): resolve once all are done; `cancelFutures`: cancel those not started. */
@@ -185,67 +145,4 @@ export class ProcessPoolExecutor {
     this.#engine.submit(job);
     return future;
   }
-
-  /** Submits the rows `next()` gives, `chunksize` per call; `next` returns undefined at the end. */
-  #submitRows(fn: unknown, next: () => unknown[] | undefined, chunksize: number, feed: MapFeed): void {
-    let batch: unknown[][] = [];
-    for (let row = next(); row; row = next()) {
-      batch.push(row);
-      if (batch.length === chunksize) {
-        feed.futures.push(this.#submit(fn, STARMAP, batch, "items"));
-        batch = [];
-      }
-    }
-    if (batch.length > 0) feed.futures.push(this.#submit(fn, STARMAP, batch, "items"));
-  }
-
-  async #submitAsyncRows(fn: unknown, iterators: Iter[], chunksize: number, feed: MapFeed): Promise<void> {
-    try {
-      for (;;) {
-        const batch: unknown[][] = [];
-        while (batch.length < chunksize) {
-          const steps = await Promise.all(iterators.map((it) => it.next()));
-          if (steps.some((s) => s.done)) break;
-          batch.push(steps.map((s) => s.value));
-        }
-        if (batch.length > 0) {
-          this.#checkOpen();
-          feed.futures.push(this.#submit(fn, STARMAP, batch, "items"));
-          feed.changed?.();
-        }
-        if (batch.length < chunksize) break;
-      }
-    } catch (error) {
-      feed.failure = { error };
-    }
-    feed.ended = true;
-    feed.changed?.();
-  }
-
-  async *#results<R>(feed: MapFeed, deadline: number): AsyncGenerator<R> {
-    try {
-      for (let i = 0; ; i++) {
-        while (i >= feed.futures.length && !feed.ended) {
-          const changed = new Promise<void>((resolve) => (feed.changed = resolve));
-          if (!(await waitForPromise(changed, remaining(deadline)))) throw new TimeoutError("The input of map() was not read within its timeout");
-        }
-        if (i >= feed.futures.length) break;
-        for (const value of (await feed.futures[i]!.result(remaining(deadline))) as R[]) yield value;
-      }
-      if (feed.failure) throw feed.failure.error;
-    } finally {
-      for (const future of feed.futures) future.cancel();
-    }
-  }
-}
-
-/** The next row of a zip over sync iterators, or undefined once one is exhausted. */
-function zipSync(iterators: Iterator<unknown>[]): unknown[] | undefined {
-  const row: unknown[] = [];
-  for (const it of iterators) {
-    const step = it.next();
-    if (step.done) return undefined;
-    row.push(step.value);
-  }
-  return row;
 }

@@ -76,6 +76,9 @@ export function checkMaxTasks(value: unknown, what: string): number {
   return value;
 }
 
+/** Package-internal: the engine under a Pool (Parallel hands it batches itself). Set in the class's static block. */
+export let engineOf: (pool: Pool) => Engine;
+
 const POOL_OPTIONS = ["processes", "initializer", "initargs", "maxtasksperchild", "resourceLimits", "preload"];
 const APPLY_OPTIONS = ["callback", "errorCallback", "signal"];
 const MAP_OPTIONS = ["chunksize", "signal", "onProgress"];
@@ -95,6 +98,10 @@ const MAP_ASYNC_OPTIONS = [...MAP_OPTIONS, "callback", "errorCallback"];
  */
 export class Pool {
   readonly #engine: Engine;
+
+  static {
+    engineOf = (pool) => pool.#engine;
+  }
 
   constructor(options?: PoolOptions) {
     const o = checkOptionNames(options, "Pool options", POOL_OPTIONS);

@@ -16,6 +16,7 @@ const AREAS = {
   queue: () => import("./workloads/messaging.mjs"),
   pipe: () => import("./workloads/messaging.mjs"),
   pool: () => import("./workloads/pool.mjs"),
+  parallel: () => import("./workloads/parallel.mjs"),
 };
 
 export async function runBench({ areas = Object.keys(AREAS), smoke = false, repetitions = smoke ? 1 : 5, load = 0, only, log = console.log } = {}) {
