@@ -48,7 +48,7 @@ describe("multiproc", () => {
         ...["AsyncResult", "Barrier", "Block", "BoundedSemaphore", "BrokenBarrierError", "BrokenPipeError", "BrokenPoolError", "BufferTooShort"],
         ...["CancelledError", "Condition", "Connection", "EOFError", "Event", "FIRST_CUSTOM_KIND", "Future", "InvalidStateError", "JoinableQueue"],
         ...["Lock", "MultiprocError", "Parallel", "ParentProcess", "Pipe", "Pool", "Process", "ProcessPoolExecutor", "Queue", "QueueClosedError", "QueueEmptyError"],
-        ...["QueueFullError", "RLock", "RemoteError", "SHAREABLE", "Semaphore", "ShareableList", "SharedArray", "SharedMemory", "SharedValue", "ShutDown", "SimpleQueue"],
+        ...["QueueFullError", "RLock", "RemoteError", "SHAREABLE", "Semaphore", "ShareableList", "SharedArray", "SharedMemory", "SharedMemoryManager", "SharedValue", "ShutDown", "SimpleQueue"],
         ...["ThreadPoolExecutor", "TimeoutError", "ValueError", "WorkerDiedError", "activeChildren", "allocateBlock", "asCompleted", "bindBlock", "cpuCount", "currentProcess"],
         ...["defineKind", "delayed", "dropStoredBlock", "isShareable", "parallel", "parentProcess", "registerErrorClass", "reviveStoredBlock", "storeBlock", "task", "unbindBlock", "wait"],
       ].sort(),

@@ -8,6 +8,7 @@ import { disposeStore } from "./store.js";
 export { SharedArray, type SharedArrayOptions } from "./shared-array.js";
 export { ShareableList, type ShareableItem } from "./shareable-list.js";
 export { SharedMemory } from "./shared-memory.js";
+export { SharedMemoryManager } from "./shared-memory-manager.js";
 export { SharedValue, type SharedValueOptions } from "./shared-value.js";
 export type { TypedArray, Typecode, ValueOf } from "./typecodes.js";
 export type { LockOption } from "./store.js";

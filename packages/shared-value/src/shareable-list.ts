@@ -1,4 +1,4 @@
-import { claimBlock, describe, KIND, SHAREABLE, ValueError, type Block, type Shareable } from "@multiproc/core/internal";
+import { claimBlock, describe, KIND, SHAREABLE, unbindBlock, ValueError, type Block, type Shareable } from "@multiproc/core/internal";
 
 /** What a ShareableList item may be: Python's int, float, bool, str, bytes and None. */
 export type ShareableItem = number | bigint | boolean | string | Uint8Array | null;
@@ -89,6 +89,7 @@ export class ShareableList implements Shareable, Iterable<ShareableItem> {
   readonly #data: DataView;
   readonly #bytes: Uint8Array;
   readonly #length: number;
+  #closed = false;
 
   /** @param sequence the items, fixed in number from now on (each a number, bigint, boolean, string, Uint8Array or null). */
   constructor(sequence: Iterable<ShareableItem> = []) {
@@ -196,13 +197,36 @@ export class ShareableList implements Shareable, Iterable<ShareableItem> {
     for (let i = 0; i < this.#length; i++) yield this.get(i);
   }
 
+  /** Whether `close()` was called on this instance (copies in other threads may still use the memory). */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /**
+   * Python's `sl.shm.close()`: this instance lets go of the memory now (the
+   * last instance anywhere frees it), instead of when it is
+   * garbage-collected. Reading or writing it afterwards throws ValueError.
+   */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    unbindBlock(this);
+  }
+
+  /** `using sl = new ShareableList(…)`: close() on leaving the block. */
+  [Symbol.dispose](): void {
+    this.close();
+  }
+
   /** The shareable protocol: the block a copy of this object in another thread is revived from. */
   [SHAREABLE](): Block {
+    if (this.#closed) throw new ValueError("Cannot send a closed ShareableList: this instance let go of its memory");
     return this.#block;
   }
 
   /** `ShareableList(['howdy', 4, 2.5, True, None])`, as Python's repr (the first 10 items). */
   toString(): string {
+    if (this.#closed) return "ShareableList(<closed>)";
     const shown = this.toArray().slice(0, 10).map(pythonRepr);
     return `ShareableList([${shown.join(", ")}${this.#length > 10 ? ", ..." : ""}])`;
   }
@@ -212,6 +236,7 @@ export class ShareableList implements Shareable, Iterable<ShareableItem> {
   }
 
   #descriptor(i: number): Int32Array {
+    if (this.#closed) throw new ValueError("This ShareableList is closed: its memory is gone");
     const d = DESCRIPTOR_WORD + WORDS_PER_ITEM * i;
     return this.#words.subarray(d, d + WORDS_PER_ITEM);
   }

@@ -3,6 +3,7 @@ import json
 import sys
 import time
 from multiprocessing import Array, Barrier, Process, Value
+from multiprocessing.shared_memory import ShareableList
 
 
 def count(value, n, barrier, times, i):
@@ -25,7 +26,22 @@ def locked(n):
     return 2 * n, (max(times[1], times[3]) - min(times[0], times[2])) * 1000
 
 
+def shareable_list(n):
+    """n reads and n writes of items of a ShareableList: sl[k] = sl[k] + 1."""
+    sl = ShareableList([0, "x" * 8, 0.5, 0, 0, 0, 0, 0])
+    try:
+        start = time.perf_counter()
+        for i in range(n):
+            k = i & 7 if (i & 7) != 1 else 0
+            sl[k] = sl[k] + 1
+        ms = (time.perf_counter() - start) * 1000
+        return n, ms
+    finally:
+        sl.shm.close()
+        sl.shm.unlink()
+
+
 if __name__ == "__main__":
     workload, size = sys.argv[1], int(sys.argv[2])
-    ops, ms = {"locked": locked}[workload](size)
+    ops, ms = {"locked": locked, "shareable_list": shareable_list}[workload](size)
     print(json.dumps({"ops": ops, "ms": ms}))

@@ -1,5 +1,6 @@
-// SharedValue: two workers incrementing one value, atomically and under its lock.
-import { SharedValue, task } from "multiproc";
+// SharedValue: two workers incrementing one value, atomically and under its
+// lock; ShareableList item reads and writes against Python's.
+import { ShareableList, SharedValue, task } from "multiproc";
 import { pythonSkip, runPython } from "../python.mjs";
 import { runWorkers } from "../workers.mjs";
 
@@ -11,6 +12,21 @@ async function increment(value, mode, n) {
   const total = mode === "raw" ? value[0] : value.value;
   if (total !== 2 * n) throw new Error(`lost increments (${mode}): ${total} of ${2 * n}`);
   return sample;
+}
+
+/** n reads and n writes of ShareableList items (`sl[k] = sl[k] + 1`, k over the numeric items), as the Python peer does. */
+function shareableListUpdates(n) {
+  const sl = new ShareableList([0, "x".repeat(8), 0.5, 0, 0, 0, 0, 0]);
+  try {
+    const t = performance.now();
+    for (let i = 0; i < n; i++) {
+      const k = (i & 7) === 1 ? 0 : i & 7;
+      sl.set(k, sl.get(k) + 1);
+    }
+    return { ops: n, ms: performance.now() - t };
+  } finally {
+    sl.close();
+  }
 }
 
 /** @type {import("../harness.mjs").Workload[]} */
@@ -31,6 +47,17 @@ export const workloads = [
         skip: pythonSkip(),
         run: (n) => runPython("shared_value", "locked", Math.min(n, 200_000)),
       },
+    ],
+  },
+  {
+    area: "shared-value",
+    name: "ShareableList item read + write",
+    unit: "updates/s",
+    size: 1_000_000,
+    smokeSize: 2_000,
+    contenders: [
+      { name: "multiproc ShareableList set(k, get(k) + 1)", run: (n) => shareableListUpdates(n) },
+      { name: "Python ShareableList sl[k] = sl[k] + 1", peer: true, skip: pythonSkip(), run: (n) => runPython("shared_value", "shareable_list", Math.min(n, 500_000)) },
     ],
   },
 ];
