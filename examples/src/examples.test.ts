@@ -30,6 +30,11 @@ describe("examples", () => {
     );
   });
 
+  it("manager-word-count.mjs shares a dict, a list and a Namespace through a manager", async () => {
+    const out = await run("./manager-word-count.mjs");
+    expect(out).toBe("word counts: a=3 b=2 c=3 d=1\ntexts done: 0, 1, 2, 3; objects in the manager: 3\n");
+  });
+
   it("thread-pool-io.mjs fetches pages at most 5 at a time", async () => {
     const out = await run("./thread-pool-io.mjs");
     expect(out).toBe("8 pages, 42326 bytes; at most 5 requests at once (maxWorkers 5)\nmap, in order: 1000, 2000, 5000\n");

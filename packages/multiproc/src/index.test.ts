@@ -4,6 +4,7 @@ import * as core from "@multiproc/core";
 import * as event from "@multiproc/event";
 import * as lock from "@multiproc/lock";
 import * as pipe from "@multiproc/pipe";
+import * as manager from "@multiproc/manager";
 import * as pool from "@multiproc/pool";
 import * as processPackage from "@multiproc/process";
 import * as queue from "@multiproc/queue";
@@ -37,7 +38,7 @@ describe("multiproc", () => {
   });
 
   it("re-exports every export of every package", () => {
-    for (const pkg of [core, event, lock, pipe, pool, processPackage, queue, semaphore, sharedValue]) {
+    for (const pkg of [core, event, lock, manager, pipe, pool, processPackage, queue, semaphore, sharedValue]) {
       for (const [name, value] of Object.entries(pkg)) if (name !== "wait") expect(umbrella[name as keyof typeof umbrella], name).toBe(value);
     }
   });
@@ -45,10 +46,10 @@ describe("multiproc", () => {
   it("exports the documented API and nothing of the internals (they live in the packages' /internal entries)", () => {
     expect(Object.keys(umbrella).sort()).toEqual(
       [
-        ...["AsyncResult", "Barrier", "Block", "BoundedSemaphore", "BrokenBarrierError", "BrokenPipeError", "BrokenPoolError", "BufferTooShort"],
-        ...["CancelledError", "Condition", "Connection", "EOFError", "Event", "FIRST_CUSTOM_KIND", "Future", "InvalidStateError", "JoinableQueue"],
-        ...["Lock", "MultiprocError", "Parallel", "ParentProcess", "Pipe", "Pool", "Process", "ProcessPoolExecutor", "Queue", "QueueClosedError", "QueueEmptyError"],
-        ...["QueueFullError", "RLock", "RemoteError", "SHAREABLE", "Semaphore", "ShareableList", "SharedArray", "SharedMemory", "SharedMemoryManager", "SharedValue", "ShutDown", "SimpleQueue"],
+        ...["AsyncResult", "BaseProxy", "Barrier", "Block", "BoundedSemaphore", "BrokenBarrierError", "BrokenPipeError", "BrokenPoolError", "BufferTooShort"],
+        ...["CancelledError", "Condition", "Connection", "DictProxy", "EOFError", "Event", "FIRST_CUSTOM_KIND", "Future", "InvalidStateError", "JoinableQueue", "KeyError", "ListProxy"],
+        ...["Lock", "Manager", "ManagerClosedError", "MultiprocError", "Parallel", "ParentProcess", "Pipe", "Pool", "Process", "ProcessPoolExecutor", "Queue", "QueueClosedError", "QueueEmptyError"],
+        ...["QueueFullError", "RLock", "RemoteError", "SHAREABLE", "Semaphore", "ShareableList", "SharedArray", "SharedMemory", "SharedMemoryManager", "SharedValue", "ShutDown", "SimpleQueue", "SyncManager"],
         ...["ThreadPoolExecutor", "TimeoutError", "ValueError", "WorkerDiedError", "activeChildren", "allocateBlock", "asCompleted", "bindBlock", "cpuCount", "currentProcess"],
         ...["defineKind", "delayed", "dropStoredBlock", "isShareable", "parallel", "parentProcess", "registerErrorClass", "reviveStoredBlock", "storeBlock", "task", "unbindBlock", "wait"],
       ].sort(),

@@ -2,6 +2,7 @@
 export * from "@multiproc/core";
 export * from "@multiproc/event";
 export * from "@multiproc/lock";
+export * from "@multiproc/manager";
 export * from "@multiproc/pipe";
 export * from "@multiproc/pool";
 export * from "@multiproc/process";

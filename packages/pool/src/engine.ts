@@ -16,9 +16,8 @@ import {
   type TaskSpec,
 } from "@multiproc/core/internal";
 import { Queue } from "@multiproc/queue";
-import { NOTHING, putAll, tryGetNowait } from "@multiproc/queue/internal";
+import { NOTHING, putAll, tryGetNowait, watchFor } from "@multiproc/queue/internal";
 import { BrokenPoolError, CancelledError, WorkerDiedError, type WorkerDeath } from "./errors.js";
-import { watchFor } from "./watch.js";
 import { encodeSpec, resultId, resultMicros, resultStatus, resultValue, setTaskId, taskFnId, taskId, taskPayload } from "./messages.js";
 import { FAILED, INIT_FAILED, READY, STARTED, type PoolWorkerData } from "./protocol.js";
 

@@ -1,7 +1,7 @@
 import { workerData } from "node:worker_threads";
 import { decode, encode, explainTaskError, fromMessage, resolveWorkerTask, serializeError, startThread, type TaskSpec } from "@multiproc/core/internal";
 import type { Queue } from "@multiproc/queue";
-import { watchFor } from "./watch.js";
+import { watchFor } from "@multiproc/queue/internal";
 import { decodeSpec, newResult, readTask } from "./messages.js";
 import { CALL, FAILED, INIT_FAILED, MAP, OK, READY, STARTED, type Mode, type PoolWorkerData } from "./protocol.js";
 

@@ -1,5 +1,5 @@
 /**
- * `@multiproc/queue/internal`: what @multiproc/pipe and @multiproc/pool need
+ * `@multiproc/queue/internal`: what @multiproc/pipe, @multiproc/pool and @multiproc/manager need
  * from a Queue beyond its public API. Not a public API: it changes in any
  * release, in step with the sibling packages of the same version.
  * These call the Queue's Symbol.for hooks (see queue.ts for why not a private field).
@@ -40,4 +40,20 @@ export function getIf<T>(queue: Queue<T>, filter: GetFilter, options?: WaitOptio
 /** `getIf`, blocking the calling thread. */
 export function getIfSync<T>(queue: Queue<T>, filter: GetFilter, options?: WaitOptions | number): T {
   return queue[GET_IF_SYNC](filter, options);
+}
+
+/**
+ * Spins reading `queue` until it holds an item (true) or `ms` have passed
+ * (false). Reads only, no lock: both ends of a request/reply exchange (a
+ * pool and its workers, a manager and its callers) watch their queue a
+ * little before they sleep, since the answer often comes within tens of
+ * microseconds, and a wake-up costs about as much again (more for
+ * Atomics.waitAsync, which goes through the event loop).
+ */
+export function watchFor(queue: Queue<unknown>, ms: number): boolean {
+  const until = performance.now() + ms;
+  do {
+    for (let i = 0; i < 64; i++) if (!queue.empty()) return true;
+  } while (performance.now() < until);
+  return false;
 }

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 const run = promisify(execFile);
 const REPO = fileURLToPath(new URL("../../../", import.meta.url));
 const PROJECT = fileURLToPath(new URL("./project/", import.meta.url));
-const PACKAGES = ["core", "lock", "semaphore", "event", "shared-value", "queue", "pipe", "process", "pool", "multiproc"];
+const PACKAGES = ["core", "lock", "semaphore", "event", "shared-value", "queue", "pipe", "process", "pool", "manager", "multiproc"];
 const TSC = join(REPO, "node_modules/typescript/bin/tsc");
 
 let dir: string;

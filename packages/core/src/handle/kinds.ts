@@ -25,6 +25,8 @@ export const KIND = {
   /** A thread's liveness record (thread/records.ts). */
   ThreadRecord: 16,
   ShareableList: 17,
+  ManagerProxy: 18,
+  Manager: 19,
 } as const;
 
 /** The first kind id free for shareable classes of your own (`defineKind`); ids below it are multiproc's. */
@@ -45,6 +47,8 @@ const PACKAGE_OF_KIND: Record<number, string> = {
   [KIND.SharedArray]: "@multiproc/shared-value",
   [KIND.SharedMemory]: "@multiproc/shared-value",
   [KIND.ShareableList]: "@multiproc/shared-value",
+  [KIND.ManagerProxy]: "@multiproc/manager",
+  [KIND.Manager]: "@multiproc/manager",
   [KIND.Queue]: "@multiproc/queue",
   [KIND.SimpleQueue]: "@multiproc/queue",
   [KIND.JoinableQueue]: "@multiproc/queue",

@@ -1,0 +1,40 @@
+import type { Message, ThreadStartData } from "@multiproc/core/internal";
+import type { Queue } from "@multiproc/queue";
+
+/**
+ * Messages between proxies and the manager thread, as items of shared-memory
+ * Queues: requests go to the manager's one inbox, each with the queue its
+ * reply goes to (the caller thread's own), so the manager holds no
+ * reference to any caller between requests and a caller that dies leaves
+ * nothing behind. Replies carry the request's id: one thread may have many
+ * requests out at once (async calls), answered in any order.
+ */
+
+/** Manager → creator thread, at start-up: which typeids it serves. */
+export const CREATE = 0; // [CREATE, id, reply, 0, typeid, args]: make an object; replies its id
+export const CALL = 1; // [CALL, id, reply, objectId, method, args]: call a method; replies its result
+export const RELEASE = 2; // [RELEASE, 0, null, objectId]: the last proxy of the object is gone (no reply)
+export const COUNT = 3; // [COUNT, id, reply]: replies the number of live objects
+export const SHUTDOWN = 4; // [SHUTDOWN, id, reply]: replies, then the manager thread ends
+
+export type Request = [op: number, id: number, reply: Queue<Reply> | null, objectId: number, method: string, args: unknown[]];
+
+/** [id, ok, value or serialized error] */
+export type Reply = [id: number, ok: boolean, value: unknown];
+
+/** Words of a manager's state (a SharedArray of int32). */
+export const ALIVE = 0; // 1 while the manager thread serves; 0 once it is shut down or gone
+export const MANAGER_ID = 1; // tells managers apart in a thread's table of links
+export const THREAD_ID = 2; // the manager thread's threadId: a caller sees it is gone even if nobody said so
+export const STATE_WORDS = 3;
+
+/** The object types every manager serves, as Python's SyncManager (the primitives need no server: see manager.ts). */
+export const TYPEIDS = ["dict", "list", "Namespace"] as const;
+export type Typeid = (typeof TYPEIDS)[number];
+
+export interface ManagerWorkerData {
+  readonly kind: "multiproc.manager";
+  readonly thread: ThreadStartData;
+  /** toMessage of { inbox, state }. */
+  readonly link: Message;
+}

@@ -1,0 +1,106 @@
+import { workerData } from "node:worker_threads";
+import { fromMessage, serializeError, startThread, unbindBlock } from "@multiproc/core/internal";
+import { QueueEmptyError, type Queue } from "@multiproc/queue";
+import { NOTHING, tryGetNowait, watchFor } from "@multiproc/queue/internal";
+import type { SharedArray } from "@multiproc/shared-value";
+import { newProxyBlock } from "./proxy-block.js";
+import { makeProxy } from "./make-proxy.js";
+import { CALL, COUNT, CREATE, RELEASE, SHUTDOWN, type ManagerWorkerData, type Reply, type Request, type Typeid } from "./protocol.js";
+import { createDict, dictMethods } from "./served-dict.js";
+import { createList, listMethods } from "./served-list.js";
+import { createNamespace, namespaceMethods } from "./served-namespace.js";
+
+// The manager thread: owns the managed objects and serves the requests in
+// its inbox, one at a time, in order (each runs to its end: no request
+// waits inside the manager, so no caller can hold up another).
+
+type Methods = Record<string, (object: never, args: unknown[]) => unknown>;
+
+const TYPES: Record<Typeid, { create: (args: unknown[]) => unknown; methods: Methods }> = {
+  dict: { create: createDict, methods: dictMethods as Methods },
+  list: { create: createList, methods: listMethods as Methods },
+  Namespace: { create: createNamespace, methods: namespaceMethods as Methods },
+};
+
+const data = workerData as ManagerWorkerData;
+/** How long the manager waits for a request before it lets its event loop turn. */
+const IDLE_SLICE_MS = 50;
+/** How long it watches its inbox before it sleeps: a caller's next request often follows within microseconds, and a wake-up costs tens. */
+const WATCH_MS = 0.05;
+const objects = new Map<number, { typeid: Typeid; value: unknown }>();
+let nextObjectId = 1;
+
+function reply(to: Queue<Reply> | null, message: Reply, sent?: object): void {
+  try {
+    to?.putNowait(message);
+  } catch (error) {
+    // The caller is gone (its queue closed with its thread), or the reply cannot be sent.
+    if (message[1] && !(error instanceof Error && error.name === "QueueClosedError")) {
+      to?.putNowait([message[0], false, serializeError(new TypeError(`The result cannot be sent back: ${(error as Error).message}`, { cause: error }))]);
+    }
+  } finally {
+    // The manager's own proxy of a new object lets go at once: the caller's copy (in the reply) keeps the object alive.
+    if (sent) unbindBlock(sent);
+  }
+}
+
+function serve(inbox: Queue<Request>, state: SharedArray<"i">, request: Request): boolean {
+  const [op, id, to, objectId, method, args] = request;
+  if (op === RELEASE) {
+    objects.delete(objectId);
+    return true;
+  }
+  if (op === SHUTDOWN) {
+    reply(to, [id, true, undefined]);
+    return false;
+  }
+  try {
+    if (op === COUNT) reply(to, [id, true, objects.size]);
+    else if (op === CREATE) {
+      const typeid = method as Typeid;
+      const type = TYPES[typeid];
+      if (!type) throw new TypeError(`This manager serves no type "${typeid}"`);
+      const value = type.create(args);
+      const newId = nextObjectId++;
+      objects.set(newId, { typeid, value });
+      const proxy = makeProxy(newProxyBlock(inbox, state, newId, typeid));
+      reply(to, [id, true, proxy], proxy);
+    } else if (op === CALL) {
+      const entry = objects.get(objectId);
+      if (!entry) throw new ReferenceError(`The managed object ${objectId} does not exist any more`);
+      const fn = TYPES[entry.typeid].methods[method];
+      if (!fn) throw new TypeError(`A ${entry.typeid} proxy has no method "${method}"`);
+      reply(to, [id, true, fn(entry.value as never, args)]);
+    }
+  } catch (error) {
+    reply(to, [id, false, serializeError(error)]);
+  }
+  return true;
+}
+
+async function main(): Promise<void> {
+  await startThread(data.thread);
+  const { inbox, state } = fromMessage(data.link) as { inbox: Queue<Request>; state: SharedArray<"i"> };
+  for (;;) {
+    // Requests are taken with a blocking wait (a futex wake-up takes
+    // microseconds; an async one goes through the event loop, tens), but in
+    // slices: between them this thread's event loop turns, so its
+    // finalizers run (a proxy stored in a managed object and dropped from
+    // it lets go of its object only then).
+    let request: Request | typeof NOTHING;
+    try {
+      request = tryGetNowait(inbox);
+      if (request === NOTHING && watchFor(inbox, WATCH_MS)) request = tryGetNowait(inbox);
+      if (request === NOTHING) request = inbox.getSync(IDLE_SLICE_MS);
+    } catch (error) {
+      if (error instanceof QueueEmptyError) {
+        await new Promise((resolve) => setImmediate(resolve));
+        continue;
+      }
+      return; // the inbox was closed: the manager is shut down
+    }
+    if (!serve(inbox, state, request)) return;
+  }
+}
+
+void main();
