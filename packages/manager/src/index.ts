@@ -6,6 +6,8 @@ import { disposeProxyBlock } from "./proxy-block.js";
 export { Manager, SyncManager } from "./manager.js";
 export { BaseProxy, DictProxy, ListProxy, type DictKey, type SortOptions } from "./proxies.js";
 export type { NamespaceProxy } from "./namespace-proxy.js";
+export type { CustomProxy } from "./custom-proxy.js";
+export type { RegisterOptions } from "./registry.js";
 export { KeyError, ManagerClosedError } from "./errors.js";
 
 const url = import.meta.url;

@@ -1,4 +1,5 @@
 import type { Block } from "@multiproc/core/internal";
+import { customProxy } from "./custom-proxy.js";
 import { namespaceProxy } from "./namespace-proxy.js";
 import { readProxyBlock } from "./proxy-block.js";
 import { DictProxy, ListProxy } from "./proxies.js";
@@ -8,5 +9,6 @@ export function makeProxy(block: Block): object {
   const { typeid } = readProxyBlock(block);
   if (typeid === "dict") return new DictProxy(block);
   if (typeid === "list") return new ListProxy(block);
-  return namespaceProxy(block);
+  if (typeid === "Namespace") return namespaceProxy(block);
+  return customProxy(block);
 }

@@ -127,7 +127,7 @@ describe("Manager", () => {
     };
     expect(await runAll(Array.from({ length: 4 }, () => new Process({ target: worker, args: [counts, lock, 10_000] })))).toEqual([0, 0, 0, 0]);
     expect(await counts.get("n")).toBe(40_000);
-  });
+  }, 120_000); // 80k round trips under a contended lock: about 5 s on an idle 2-core machine, several times that on a loaded one
 
   it("a list appended from 4 processes has every item once", async () => {
     const items = await manager.list<number>();

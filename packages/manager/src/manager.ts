@@ -27,7 +27,9 @@ import { SharedArray, SharedValue, type Typecode, type ValueOf } from "@multipro
 import { ManagerClosedError } from "./errors.js";
 import { linkOf, type Link } from "./link.js";
 import type { NamespaceProxy } from "./namespace-proxy.js";
+import type { CustomProxy } from "./custom-proxy.js";
 import type { DictKey, DictProxy, ListProxy } from "./proxies.js";
+import { registeredTypes, registerType } from "./registry.js";
 import { ALIVE, COUNT, CREATE, MANAGER_ID, SHUTDOWN, STATE_WORDS, THREAD_ID, type ManagerWorkerData, type Request, type Typeid } from "./protocol.js";
 
 const WORKER_FILE = new URL("./worker.js", import.meta.url);
@@ -66,7 +68,7 @@ export async function Manager(options?: Record<string, never>): Promise<SyncMana
   state.set(MANAGER_ID, randomInt(1, 2 ** 31 - 1));
   const name = `Manager-${state.get(MANAGER_ID)}`;
   const child = prepareChildThread(name, [], "a Manager");
-  const data: ManagerWorkerData = { kind: "multiproc.manager", thread: child.data, link: toMessage({ inbox, state }, "manager") };
+  const data: ManagerWorkerData = { kind: "multiproc.manager", thread: child.data, link: toMessage({ inbox, state }, "manager"), types: registeredTypes() };
   const worker = new Worker(WORKER_FILE, { workerData: data, name });
   // An idle manager does not keep Node alive (Python's manager process ends with its parent); calls waiting for it do.
   worker.unref();
@@ -88,6 +90,22 @@ export async function Manager(options?: Record<string, never>): Promise<SyncMana
   await manager.numberOfObjects(); // the first reply: the manager serves
   return manager;
 }
+
+/**
+ * Python's `BaseManager.register(typeid, callable, exposed=...)`: managers
+ * started from now on in this thread serve `typeid`, made by `factory` (a
+ * `task(url, name)` of a function or a class, imported in the manager
+ * thread), through proxies whose methods run there: `manager.create(typeid, ...args)`.
+ *
+ * @example
+ * ```ts
+ * Manager.register("Maths", task(new URL("./maths.js", import.meta.url), "MathsClass"));
+ * await using manager = await Manager();
+ * const maths = await manager.create("Maths");
+ * console.log(await maths.add(4, 3), maths.mulSync(7, 8)); // 7 56
+ * ```
+ */
+Manager.register = registerType;
 
 function newManagerBlock(inbox: Queue<Request>, state: SharedArray<"i">): Block {
   const block = allocateBlock(KIND.Manager, WORDS * 4);
@@ -161,6 +179,20 @@ export class SyncManager implements Shareable {
   /** `Namespace()`, blocking this thread. */
   NamespaceSync<T extends object = Record<string, unknown>>(attributes?: T): NamespaceProxy<T> {
     return this.#createSync("Namespace", attributes);
+  }
+
+  /**
+   * A new object of a type registered with `Manager.register` before this
+   * manager started (Python's `manager.Maths()`), made in the manager with
+   * `args`; TypeError for a typeid it does not serve.
+   */
+  create(typeid: string, ...args: unknown[]): Promise<CustomProxy> {
+    return this.#link.request(CREATE, 0, typeid, args) as Promise<CustomProxy>;
+  }
+
+  /** `create()`, blocking this thread. */
+  createSync(typeid: string, ...args: unknown[]): CustomProxy {
+    return this.#link.requestSync(CREATE, 0, typeid, args) as CustomProxy;
   }
 
   /** `manager.Lock()`: a multiproc Lock (shareable; it does not depend on the manager). */

@@ -31,10 +31,23 @@ export const STATE_WORDS = 3;
 /** The object types every manager serves, as Python's SyncManager (the primitives need no server: see manager.ts). */
 export const TYPEIDS = ["dict", "list", "Namespace"] as const;
 export type Typeid = (typeof TYPEIDS)[number];
+/** The TYPE of a proxy of a registered type (Manager.register). */
+export const CUSTOM_TYPE = 100;
+
+/** A type registered with Manager.register: made in the manager by a task's export (a function or a class). */
+export interface RegisteredType {
+  readonly typeid: string;
+  readonly url: string;
+  readonly exportName: string;
+  /** The methods a proxy may call; undefined: every public method (a name not starting with "_"), as Python's default. */
+  readonly exposed: readonly string[] | undefined;
+}
 
 export interface ManagerWorkerData {
   readonly kind: "multiproc.manager";
   readonly thread: ThreadStartData;
   /** toMessage of { inbox, state }. */
   readonly link: Message;
+  /** The types registered in the starting thread when the manager started. */
+  readonly types: readonly RegisteredType[];
 }

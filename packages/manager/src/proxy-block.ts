@@ -2,7 +2,7 @@ import { allocateBlock, dropStoredBlock, KIND, reviveStoredBlock, SHAREABLE, sto
 import type { Queue } from "@multiproc/queue";
 import type { SharedArray } from "@multiproc/shared-value";
 import { linkOf, type Link } from "./link.js";
-import { MANAGER_ID, RELEASE, TYPEIDS, type Request, type Typeid } from "./protocol.js";
+import { CUSTOM_TYPE, MANAGER_ID, RELEASE, TYPEIDS, type Request, type Typeid } from "./protocol.js";
 
 /**
  * A proxy's block (int32 words): which object of which manager it stands
@@ -13,7 +13,7 @@ import { MANAGER_ID, RELEASE, TYPEIDS, type Request, type Typeid } from "./proto
  * its references released by its parent, which also ends here.
  * ```
  *  0 OBJECT_ID   the object's id in the manager
- *  1 TYPE        index in TYPEIDS
+ *  1 TYPE        index in TYPEIDS, or CUSTOM_TYPE (a registered type)
  *  2 MANAGER_ID  the manager's id (a thread's links are by manager)
  *  3 (unused)
  *  4 INBOX       stored block of the manager's inbox Queue (2 words)
@@ -28,11 +28,11 @@ const STATE = 6;
 const WORDS = 8;
 
 /** Manager side: the block of a new proxy of object `objectId`. */
-export function newProxyBlock(inbox: Queue<Request>, state: SharedArray<"i">, objectId: number, typeid: Typeid): Block {
+export function newProxyBlock(inbox: Queue<Request>, state: SharedArray<"i">, objectId: number, typeid: Typeid | undefined): Block {
   const block = allocateBlock(KIND.ManagerProxy, WORDS * 4);
   const words = block.int32(0, WORDS);
   words[OBJECT_ID] = objectId;
-  words[TYPE] = TYPEIDS.indexOf(typeid);
+  words[TYPE] = typeid === undefined ? CUSTOM_TYPE : TYPEIDS.indexOf(typeid);
   words[MANAGER] = state.get(MANAGER_ID);
   storeBlock(words, INBOX, inbox[SHAREABLE]());
   storeBlock(words, STATE, state[SHAREABLE]());
@@ -40,9 +40,9 @@ export function newProxyBlock(inbox: Queue<Request>, state: SharedArray<"i">, ob
 }
 
 /** What a proxy block says: the object, its type, and this thread's link to its manager. */
-export function readProxyBlock(block: Block): { objectId: number; typeid: Typeid; link: Link } {
+export function readProxyBlock(block: Block): { objectId: number; typeid: Typeid | undefined; link: Link } {
   const words = block.int32(0, WORDS);
-  return { objectId: words[OBJECT_ID]!, typeid: TYPEIDS[words[TYPE]!]!, link: linkFor(words) };
+  return { objectId: words[OBJECT_ID]!, typeid: TYPEIDS[words[TYPE]!], link: linkFor(words) };
 }
 
 /** The kind's dispose: the last proxy of the object is gone, anywhere: the manager may drop it. */

@@ -8,6 +8,7 @@ import { makeProxy } from "./make-proxy.js";
 import { CALL, COUNT, CREATE, RELEASE, SHUTDOWN, type ManagerWorkerData, type Reply, type Request, type Typeid } from "./protocol.js";
 import { createDict, dictMethods } from "./served-dict.js";
 import { createList, listMethods } from "./served-list.js";
+import { CustomTypes } from "./served-custom.js";
 import { createNamespace, namespaceMethods } from "./served-namespace.js";
 
 // The manager thread: owns the managed objects and serves the requests in
@@ -27,7 +28,8 @@ const data = workerData as ManagerWorkerData;
 const IDLE_SLICE_MS = 50;
 /** How long it watches its inbox before it sleeps: a caller's next request often follows within microseconds, and a wake-up costs tens. */
 const WATCH_MS = 0.05;
-const objects = new Map<number, { typeid: Typeid; value: unknown }>();
+const objects = new Map<number, { typeid: string; value: unknown }>();
+const custom = new CustomTypes(data.types);
 let nextObjectId = 1;
 
 function reply(to: Queue<Reply> | null, message: Reply, sent?: object): void {
@@ -44,6 +46,17 @@ function reply(to: Queue<Reply> | null, message: Reply, sent?: object): void {
   }
 }
 
+const isThenable = (value: unknown): value is PromiseLike<unknown> =>
+  typeof value === "object" && value !== null && typeof (value as { then?: unknown }).then === "function";
+
+/** Keeps a new object and replies with the first proxy of it. */
+function adopt(inbox: Queue<Request>, state: SharedArray<"i">, to: Queue<Reply> | null, id: number, typeid: string, value: unknown): void {
+  const newId = nextObjectId++;
+  objects.set(newId, { typeid, value });
+  const proxy = makeProxy(newProxyBlock(inbox, state, newId, TYPES[typeid as Typeid] ? (typeid as Typeid) : undefined));
+  reply(to, [id, true, proxy], proxy);
+}
+
 function serve(inbox: Queue<Request>, state: SharedArray<"i">, request: Request): boolean {
   const [op, id, to, objectId, method, args] = request;
   if (op === RELEASE) {
@@ -57,20 +70,33 @@ function serve(inbox: Queue<Request>, state: SharedArray<"i">, request: Request)
   try {
     if (op === COUNT) reply(to, [id, true, objects.size]);
     else if (op === CREATE) {
-      const typeid = method as Typeid;
-      const type = TYPES[typeid];
-      if (!type) throw new TypeError(`This manager serves no type "${typeid}"`);
-      const value = type.create(args);
-      const newId = nextObjectId++;
-      objects.set(newId, { typeid, value });
-      const proxy = makeProxy(newProxyBlock(inbox, state, newId, typeid));
-      reply(to, [id, true, proxy], proxy);
+      const typeid = method;
+      const type = TYPES[typeid as Typeid];
+      if (type) adopt(inbox, state, to, id, typeid, type.create(args));
+      else if (custom.has(typeid)) {
+        // Its factory's module is imported on first use: the reply comes when it is made, other requests go on meanwhile.
+        custom.create(typeid, args).then(
+          (value) => adopt(inbox, state, to, id, typeid, value),
+          (error: unknown) => reply(to, [id, false, serializeError(error)]),
+        );
+      } else throw new TypeError(`This manager serves no type "${typeid}": register it with Manager.register() before the manager starts`);
     } else if (op === CALL) {
       const entry = objects.get(objectId);
       if (!entry) throw new ReferenceError(`The managed object ${objectId} does not exist any more`);
-      const fn = TYPES[entry.typeid].methods[method];
-      if (!fn) throw new TypeError(`A ${entry.typeid} proxy has no method "${method}"`);
-      reply(to, [id, true, fn(entry.value as never, args)]);
+      const builtin = TYPES[entry.typeid as Typeid];
+      if (builtin) {
+        const fn = builtin.methods[method];
+        if (!fn) throw new TypeError(`A ${entry.typeid} proxy has no method "${method}"`);
+        reply(to, [id, true, fn(entry.value as never, args)]);
+      } else {
+        const result = custom.call(entry.typeid, entry.value, method, args);
+        if (isThenable(result)) {
+          result.then(
+            (value) => reply(to, [id, true, value]),
+            (error: unknown) => reply(to, [id, false, serializeError(error)]),
+          );
+        } else reply(to, [id, true, result]);
+      }
     }
   } catch (error) {
     reply(to, [id, false, serializeError(error)]);

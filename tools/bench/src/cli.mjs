@@ -17,6 +17,7 @@ const AREAS = {
   pipe: () => import("./workloads/messaging.mjs"),
   pool: () => import("./workloads/pool.mjs"),
   parallel: () => import("./workloads/parallel.mjs"),
+  manager: () => import("./workloads/manager.mjs"),
 };
 
 export async function runBench({ areas = Object.keys(AREAS), smoke = false, repetitions = smoke ? 1 : 5, load = 0, only, log = console.log } = {}) {
