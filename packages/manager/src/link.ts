@@ -3,7 +3,8 @@ import { Queue, QueueClosedError, QueueEmptyError } from "@multiproc/queue";
 import { NOTHING, tryGetNowait, watchFor } from "@multiproc/queue/internal";
 import type { SharedArray } from "@multiproc/shared-value";
 import { ManagerClosedError } from "./errors.js";
-import { ALIVE, THREAD_ID, type Reply, type Request } from "./protocol.js";
+import { threadId } from "node:worker_threads";
+import { ALIVE, HELLO, THREAD_ID, type Reply, type Request } from "./protocol.js";
 
 /** How often a caller waiting for a reply looks whether the manager is still there (it may have ended without a word). */
 const RECHECK_MS = 100;
@@ -22,6 +23,8 @@ export class Link {
   readonly #pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: unknown) => void }>();
   #nextId = 1;
   #pumping = false;
+  /** This thread's channel number at the manager, once it has said hello. */
+  #channel = 0;
 
   constructor(inbox: Queue<Request>, state: SharedArray<"i">) {
     this.#inbox = inbox;
@@ -44,7 +47,23 @@ export class Link {
 
   /** Sends a request and waits for its reply, blocking this thread. */
   requestSync(op: number, objectId: number, method: string, args: unknown[]): unknown {
-    const id = this.#send(op, objectId, method, args);
+    return this.#await(this.#send(op, objectId, method, args));
+  }
+
+  /** The HELLO exchange: this thread's reply queue goes to the manager, its channel number comes back. */
+  #hello(): number {
+    const id = this.#nextId++;
+    try {
+      this.#inbox.putNowait([HELLO, id, 0, threadId, "", [this.#replies]]);
+    } catch (error) {
+      if (error instanceof QueueClosedError) throw closed();
+      throw error;
+    }
+    return this.#await(id) as number;
+  }
+
+  /** Waits for the reply to request `id`, blocking this thread; other replies settle their promises. */
+  #await(id: number): unknown {
     watchFor(this.#replies, WATCH_MS);
     for (;;) {
       let reply: Reply;
@@ -81,9 +100,10 @@ export class Link {
 
   #send(op: number, objectId: number, method: string, args: unknown[]): number {
     this.#checkAlive();
+    if (this.#channel === 0) this.#channel = this.#hello();
     const id = this.#nextId++;
     try {
-      this.#inbox.putNowait([op, id, this.#replies, objectId, method, args]);
+      this.#inbox.putNowait([op, id, this.#channel, objectId, method, args]);
     } catch (error) {
       if (error instanceof QueueClosedError) throw closed();
       throw error; // an unsendable argument: TypeError naming where it sits

@@ -3,21 +3,24 @@ import type { Queue } from "@multiproc/queue";
 
 /**
  * Messages between proxies and the manager thread, as items of shared-memory
- * Queues: requests go to the manager's one inbox, each with the queue its
- * reply goes to (the caller thread's own), so the manager holds no
- * reference to any caller between requests and a caller that dies leaves
- * nothing behind. Replies carry the request's id: one thread may have many
- * requests out at once (async calls), answered in any order.
+ * Queues: requests go to the manager's one inbox; replies go to the caller
+ * thread's own queue, which it hands over once (HELLO) and names by a
+ * channel number after that (sending a queue in every request would cost a
+ * revival each time). The manager drops the channel of a thread that died,
+ * so a caller that dies leaves nothing behind. Replies carry the request's
+ * id: one thread may have many requests out at once (async calls),
+ * answered in any order.
  */
 
 /** Manager → creator thread, at start-up: which typeids it serves. */
-export const CREATE = 0; // [CREATE, id, reply, 0, typeid, args]: make an object; replies its id
-export const CALL = 1; // [CALL, id, reply, objectId, method, args]: call a method; replies its result
-export const RELEASE = 2; // [RELEASE, 0, null, objectId]: the last proxy of the object is gone (no reply)
-export const COUNT = 3; // [COUNT, id, reply]: replies the number of live objects
-export const SHUTDOWN = 4; // [SHUTDOWN, id, reply]: replies, then the manager thread ends
+export const CREATE = 0; // [CREATE, id, channel, 0, typeid, args]: make an object; replies its first proxy
+export const CALL = 1; // [CALL, id, channel, objectId, method, args]: call a method; replies its result
+export const RELEASE = 2; // [RELEASE, 0, 0, objectId]: the last proxy of the object is gone (no reply)
+export const COUNT = 3; // [COUNT, id, channel]: replies the number of live objects
+export const SHUTDOWN = 4; // [SHUTDOWN, id, channel]: replies, then the manager thread ends
+export const HELLO = 5; // [HELLO, id, 0, threadId, "", [replies]]: a thread's reply queue; replies its channel number
 
-export type Request = [op: number, id: number, reply: Queue<Reply> | null, objectId: number, method: string, args: unknown[]];
+export type Request = [op: number, id: number, channel: number, objectId: number, method: string, args: unknown[]];
 
 /** [id, ok, value or serialized error] */
 export type Reply = [id: number, ok: boolean, value: unknown];

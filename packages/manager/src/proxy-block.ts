@@ -49,7 +49,7 @@ export function readProxyBlock(block: Block): { objectId: number; typeid: Typeid
 export function disposeProxyBlock(block: Block): void {
   const words = block.int32(0, WORDS);
   try {
-    linkFor(words).post([RELEASE, 0, null, words[OBJECT_ID]!, "", []]);
+    linkFor(words).post([RELEASE, 0, 0, words[OBJECT_ID]!, "", []]);
   } finally {
     dropStoredBlock(words, INBOX);
     dropStoredBlock(words, STATE);

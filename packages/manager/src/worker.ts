@@ -1,11 +1,11 @@
 import { workerData } from "node:worker_threads";
-import { fromMessage, serializeError, startThread, unbindBlock } from "@multiproc/core/internal";
+import { fromMessage, homeArena, isTidAlive, serializeError, startThread, unbindBlock } from "@multiproc/core/internal";
 import { QueueEmptyError, type Queue } from "@multiproc/queue";
 import { NOTHING, tryGetNowait, watchFor } from "@multiproc/queue/internal";
 import type { SharedArray } from "@multiproc/shared-value";
 import { newProxyBlock } from "./proxy-block.js";
 import { makeProxy } from "./make-proxy.js";
-import { CALL, COUNT, CREATE, RELEASE, SHUTDOWN, type ManagerWorkerData, type Reply, type Request, type Typeid } from "./protocol.js";
+import { CALL, COUNT, CREATE, HELLO, RELEASE, SHUTDOWN, type ManagerWorkerData, type Reply, type Request, type Typeid } from "./protocol.js";
 import { createDict, dictMethods } from "./served-dict.js";
 import { createList, listMethods } from "./served-list.js";
 import { CustomTypes } from "./served-custom.js";
@@ -30,6 +30,18 @@ const IDLE_SLICE_MS = 50;
 const WATCH_MS = 0.05;
 const objects = new Map<number, { typeid: string; value: unknown }>();
 const custom = new CustomTypes(data.types);
+/** Callers' reply queues by channel number, with the caller's threadId (a dead caller's channel is dropped). */
+const channels = new Map<number, { queue: Queue<Reply>; tid: number }>();
+let nextChannel = 1;
+
+/** Drops the channels of callers that died: their queues go with them. */
+function sweepChannels(): void {
+  for (const [number, { queue, tid }] of channels) {
+    if (isTidAlive(homeArena(), tid)) continue;
+    channels.delete(number);
+    unbindBlock(queue);
+  }
+}
 let nextObjectId = 1;
 
 function reply(to: Queue<Reply> | null, message: Reply, sent?: object): void {
@@ -58,7 +70,15 @@ function adopt(inbox: Queue<Request>, state: SharedArray<"i">, to: Queue<Reply> 
 }
 
 function serve(inbox: Queue<Request>, state: SharedArray<"i">, request: Request): boolean {
-  const [op, id, to, objectId, method, args] = request;
+  const [op, id, channel, objectId, method, args] = request;
+  if (op === HELLO) {
+    const queue = args[0] as Queue<Reply>;
+    const number = nextChannel++;
+    channels.set(number, { queue, tid: objectId });
+    reply(queue, [id, true, number]);
+    return true;
+  }
+  const to = channels.get(channel)?.queue ?? null;
   if (op === RELEASE) {
     objects.delete(objectId);
     return true;
@@ -120,6 +140,7 @@ async function main(): Promise<void> {
       if (request === NOTHING) request = inbox.getSync(IDLE_SLICE_MS);
     } catch (error) {
       if (error instanceof QueueEmptyError) {
+        sweepChannels();
         await new Promise((resolve) => setImmediate(resolve));
         continue;
       }
