@@ -72,7 +72,7 @@ export function threadBackend(workers: number, name: "thread" | "sequential"): B
 /** What a Parallel call was given, checked. */
 export interface RunSettings {
   readonly batchSize: number | "auto";
-  /** Batches that may be out at once (joblib's pre-dispatch, in batches): two per worker. */
+  /** Batches that may be out at once (joblib's pre-dispatch, in batches). */
   readonly ahead: number;
   /** Count results waiting to be yielded against `ahead` (generators: a slow reader holds the work back). */
   readonly bounded: boolean;

@@ -198,7 +198,10 @@ function start(state: State, calls: () => CallSource): ParallelRun {
     settings.workers === 1 ? threadBackend(1, "sequential") : settings.backend === "thread" ? threadBackend(settings.workers, "thread") : processBackend(settings.workers);
   const run = new ParallelRun(backend, input, {
     batchSize: settings.batchSize,
-    ahead: 2 * settings.workers,
+    // A list keeps every result anyway: up to four batches a worker go out at
+    // once (Pool.map's chunks of a known-length input all go out at the call);
+    // a generator keeps two a worker, so a slow reader holds the work back.
+    ahead: (settings.returnAs === "list" ? 4 : 2) * settings.workers,
     bounded: settings.returnAs !== "list",
     ordered: settings.returnAs !== "generatorUnordered",
     timeout: settings.timeout,
