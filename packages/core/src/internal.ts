@@ -47,3 +47,4 @@ export { CONTENDED, OWNER_MASK, SELF } from "./memory/mutex.js";
 export { ownerIsDead } from "./memory/owner.js";
 export { spinBudget, spinEnded } from "./wait/spin.js";
 export { writeAll } from "./thread/output.js";
+export { enterCritical, leaveCritical } from "./memory/critical.js";

@@ -34,8 +34,13 @@ const custom = new CustomTypes(data.types);
 const channels = new Map<number, { queue: Queue<Reply>; tid: number }>();
 let nextChannel = 1;
 
+/** How often the manager looks for callers that died, busy or not. */
+const SWEEP_MS = 200;
+let lastSweep = 0;
+
 /** Drops the channels of callers that died: their queues go with them. */
 function sweepChannels(): void {
+  lastSweep = performance.now();
   for (const [number, { queue, tid }] of channels) {
     if (isTidAlive(homeArena(), tid)) continue;
     channels.delete(number);
@@ -147,6 +152,7 @@ async function main(): Promise<void> {
       return; // the inbox was closed: the manager is shut down
     }
     if (!serve(inbox, state, request)) return;
+    if (performance.now() - lastSweep > SWEEP_MS) sweepChannels();
   }
 }
 

@@ -1,4 +1,4 @@
-import { checkWaitOptions, timeoutOf, waitAsync, waitSync, type Attempt, type WaitOptions } from "@multiproc/core/internal";
+import { checkWaitOptions, enterCritical, leaveCritical, timeoutOf, waitAsync, waitSync, type Attempt, type WaitOptions } from "@multiproc/core/internal";
 import {
   abandon,
   append,
@@ -65,8 +65,24 @@ function tryAppend(channel: Channel, item: Outgoing): number {
 /** What tryGet returns when there is nothing to take (an item may be `undefined`); Symbol.for, so every copy of this package agrees. */
 export const NOTHING: unique symbol = Symbol.for("multiproc.queue.nothing") as never;
 
-/** One try at a get: the item, or NOTHING if empty; throws QueueClosedError when closed and drained. */
+/**
+ * One try at a get: the item, or NOTHING if empty; throws QueueClosedError when closed and drained.
+ *
+ * A get is a critical section from the take to the end of the decode (see
+ * core's critical.ts): the item's handles pass from the queue to the
+ * revived objects there, so a thread stopped in between (a Process's
+ * terminate) would lose their references. A stop waits for the decode.
+ */
 export function tryGet(channel: Channel): unknown {
+  enterCritical();
+  try {
+    return tryGetInCritical(channel);
+  } finally {
+    leaveCritical();
+  }
+}
+
+function tryGetInCritical(channel: Channel): unknown {
   const { words } = channel;
   lock(channel);
   const taken = take(channel);
@@ -171,6 +187,19 @@ export interface GetFilter {
 }
 
 function getAttempt(channel: Channel, waiter: Waiter, out: { value?: unknown }, filter?: GetFilter): Attempt {
+  const attempt = getAttemptInCritical(channel, waiter, out, filter);
+  // From the take to the end of the decode, as tryGet.
+  return (beforeSleep) => {
+    enterCritical();
+    try {
+      return attempt(beforeSleep);
+    } finally {
+      leaveCritical();
+    }
+  };
+}
+
+function getAttemptInCritical(channel: Channel, waiter: Waiter, out: { value?: unknown }, filter?: GetFilter): Attempt {
   const { words } = channel;
   let tag = -1;
   const accept = filter && ((seen: number) => filter.accept((tag = seen)));

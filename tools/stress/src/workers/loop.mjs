@@ -34,6 +34,19 @@ const loops = {
     }
     parentPort.postMessage(got);
   },
+  /** `times` increments of d.n under the lock, through the dict proxy (sync calls); then reports. */
+  managerCount({ d, lock, times, progress, slot }) {
+    for (let i = 0; i < times; i++) {
+      lock.acquireSync();
+      try {
+        d.setSync("n", d.getSync("n") + 1);
+      } finally {
+        lock.release();
+      }
+      progress.add(slot, 1);
+    }
+    parentPort.postMessage("done");
+  },
   /** acquireSync / release forever (RLock: nested twice). */
   lock({ lock, progress, slot }) {
     const nested = lock.constructor.name === "RLock";
