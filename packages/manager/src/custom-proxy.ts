@@ -25,9 +25,8 @@ export function customProxy(block: Block): CustomProxy {
     [INSPECT]: () => `<CustomProxy object ${objectId}>`,
     toString: () => `<CustomProxy object ${objectId}>`,
   };
-  bindBlock(target, block);
   const methods = new Map<string, (...args: unknown[]) => unknown>();
-  return new Proxy(target, {
+  const proxy = new Proxy(target, {
     get: (t, name) => {
       if (typeof name === "symbol" || name in t) return t[name];
       if (name === "then" || name === "toJSON") return undefined;
@@ -43,4 +42,6 @@ export function customProxy(block: Block): CustomProxy {
     set: () => false,
     deleteProperty: () => false,
   }) as unknown as CustomProxy;
+  bindBlock(proxy, block); // the proxy (what callers hold) owns one reference: it goes when the proxy does
+  return proxy;
 }

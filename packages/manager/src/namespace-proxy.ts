@@ -23,9 +23,8 @@ export function namespaceProxy(block: Block): NamespaceProxy {
     [SHAREABLE]: () => block,
     [INSPECT]: () => `Namespace(${(call("names", []) as string[]).map((name) => `${name}=${JSON.stringify(call("getattr", [name])) ?? "…"}`).join(", ")})`,
   };
-  bindBlock(target, block); // the namespace holds one reference while the proxy lives
   const local = (name: string | symbol): name is symbol => typeof name === "symbol" || name === "then" || name === "toJSON";
-  return new Proxy(target, {
+  const proxy = new Proxy(target, {
     get: (t, name) => (local(name) ? (typeof name === "symbol" ? t[name] : undefined) : call("getattr", [name])),
     set: (t, name, value) => {
       if (local(name)) return false;
@@ -50,4 +49,6 @@ export function namespaceProxy(block: Block): NamespaceProxy {
       return true;
     },
   }) as unknown as NamespaceProxy;
+  bindBlock(proxy, block); // the proxy (what callers hold) owns one reference: it goes when the proxy does
+  return proxy;
 }

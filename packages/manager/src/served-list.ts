@@ -1,4 +1,5 @@
 import { describe, ValueError } from "@multiproc/core/internal";
+import { drop } from "./held.js";
 import { checkIndex, checkInteger, compare, equal, sliceBound } from "./values.js";
 
 /** The manager side of a list proxy: an array, and its methods as Python's list's. */
@@ -21,7 +22,11 @@ function find(list: List, value: unknown, start: number, end: number): number {
 
 export const listMethods: Record<string, (list: List, args: unknown[]) => unknown> = {
   get: (l, [index]) => l[checkIndex(index, l.length)],
-  set: (l, [index, value]) => void (l[checkIndex(index, l.length)] = value),
+  set: (l, [index, value]) => {
+    const i = checkIndex(index, l.length);
+    drop(l[i]);
+    l[i] = value;
+  },
   length: (l) => l.length,
   append: (l, [value]) => void l.push(value),
   extend: (l, [values]) => {
@@ -34,12 +39,14 @@ export const listMethods: Record<string, (list: List, args: unknown[]) => unknow
   },
   pop: (l, [index]) => {
     if (l.length === 0) throw new RangeError("pop from an empty list");
-    return l.splice(checkIndex(index ?? -1, l.length), 1)[0];
+    const [value] = l.splice(checkIndex(index ?? -1, l.length), 1);
+    drop(value);
+    return value;
   },
   remove: (l, [value]) => {
     const i = find(l, value, 0, l.length);
     if (i < 0) throw new ValueError(`list.remove(x): ${describe(value)} is not in the list`);
-    l.splice(i, 1);
+    drop(l.splice(i, 1)[0]);
   },
   index: (l, [value, start, end]) => {
     const i = find(l, value, sliceBound(start, l.length, 0, "start"), sliceBound(end, l.length, l.length, "end"));
@@ -56,5 +63,5 @@ export const listMethods: Record<string, (list: List, args: unknown[]) => unknow
   reverse: (l) => void l.reverse(),
   slice: (l, [start, end]) => l.slice(sliceBound(start, l.length, 0, "start"), sliceBound(end, l.length, l.length, "end")),
   copy: (l) => [...l],
-  clear: (l) => void l.splice(0, l.length),
+  clear: (l) => void drop(l.splice(0, l.length)),
 };

@@ -1,4 +1,5 @@
 import { describe } from "@multiproc/core/internal";
+import { drop } from "./held.js";
 
 /** The manager side of a Namespace proxy: attribute names to values. */
 export type Namespace = Map<string, unknown>;
@@ -12,8 +13,14 @@ export function createNamespace(args: unknown[]): Namespace {
 
 export const namespaceMethods: Record<string, (ns: Namespace, args: unknown[]) => unknown> = {
   getattr: (ns, [name]) => ns.get(name as string),
-  setattr: (ns, [name, value]) => void ns.set(name as string, value),
-  delattr: (ns, [name]) => ns.delete(name as string),
+  setattr: (ns, [name, value]) => {
+    drop(ns.get(name as string));
+    ns.set(name as string, value);
+  },
+  delattr: (ns, [name]) => {
+    drop(ns.get(name as string));
+    return ns.delete(name as string);
+  },
   hasattr: (ns, [name]) => ns.has(name as string),
   names: (ns) => [...ns.keys()],
 };

@@ -8,6 +8,7 @@ import { makeProxy } from "./make-proxy.js";
 import { CALL, COUNT, CREATE, HELLO, RELEASE, SHUTDOWN, type ManagerWorkerData, type Reply, type Request, type Typeid } from "./protocol.js";
 import { createDict, dictMethods } from "./served-dict.js";
 import { createList, listMethods } from "./served-list.js";
+import { drop, releaseDropped } from "./held.js";
 import { CustomTypes } from "./served-custom.js";
 import { createNamespace, namespaceMethods } from "./served-namespace.js";
 
@@ -34,13 +35,8 @@ const custom = new CustomTypes(data.types);
 const channels = new Map<number, { queue: Queue<Reply>; tid: number }>();
 let nextChannel = 1;
 
-/** How often the manager looks for callers that died, busy or not. */
-const SWEEP_MS = 200;
-let lastSweep = 0;
-
 /** Drops the channels of callers that died: their queues go with them. */
 function sweepChannels(): void {
-  lastSweep = performance.now();
   for (const [number, { queue, tid }] of channels) {
     if (isTidAlive(homeArena(), tid)) continue;
     channels.delete(number);
@@ -85,7 +81,10 @@ function serve(inbox: Queue<Request>, state: SharedArray<"i">, request: Request)
   }
   const to = channels.get(channel)?.queue ?? null;
   if (op === RELEASE) {
+    const entry = objects.get(objectId);
     objects.delete(objectId);
+    if (entry) drop(entry.value);
+    releaseDropped();
     return true;
   }
   if (op === SHUTDOWN) {
@@ -126,18 +125,34 @@ function serve(inbox: Queue<Request>, state: SharedArray<"i">, request: Request)
   } catch (error) {
     reply(to, [id, false, serializeError(error)]);
   }
+  releaseDropped();
   return true;
 }
+
+/**
+ * Lets this thread's event loop turn (its finalizers run: a shareable
+ * dropped inside an object of a registered type lets go of its reference
+ * then), and drops the channels of callers that died.
+ */
+async function turn(): Promise<void> {
+  await new Promise((resolve) => setImmediate(resolve));
+  lastTurn = performance.now();
+  sweepChannels();
+}
+
+/** The longest the manager serves without letting its event loop turn. */
+const TURN_MS = 200;
+let lastTurn = 0;
 
 async function main(): Promise<void> {
   await startThread(data.thread);
   const { inbox, state } = fromMessage(data.link) as { inbox: Queue<Request>; state: SharedArray<"i"> };
   for (;;) {
     // Requests are taken with a blocking wait (a futex wake-up takes
-    // microseconds; an async one goes through the event loop, tens), but in
-    // slices: between them this thread's event loop turns, so its
-    // finalizers run (a proxy stored in a managed object and dropped from
-    // it lets go of its object only then).
+    // microseconds; an async one goes through the event loop, tens), in
+    // slices: when idle for a slice, and at least every TURN_MS when busy,
+    // the event loop turns (see turn()).
+    if (performance.now() - lastTurn > TURN_MS) await turn();
     let request: Request | typeof NOTHING;
     try {
       request = tryGetNowait(inbox);
@@ -145,14 +160,12 @@ async function main(): Promise<void> {
       if (request === NOTHING) request = inbox.getSync(IDLE_SLICE_MS);
     } catch (error) {
       if (error instanceof QueueEmptyError) {
-        sweepChannels();
-        await new Promise((resolve) => setImmediate(resolve));
+        await turn();
         continue;
       }
       return; // the inbox was closed: the manager is shut down
     }
     if (!serve(inbox, state, request)) return;
-    if (performance.now() - lastSweep > SWEEP_MS) sweepChannels();
   }
 }
 

@@ -42,6 +42,7 @@ export const SCENARIOS = {
   "executor: a worker dies, the executor breaks and settles every future": { short: 3, long: 20, run: pool.executorBreaks },
   "leaks: create and drop or close each primitive": { short: 1, long: 1, run: leaks.cycles(2_000), longRun: leaks.cycles(10_000) },
   "leaks: make, use and close without garbage collection (main thread and a worker)": { short: 1, long: 1, run: leaks.churnWithoutCollection(2_000), longRun: leaks.churnWithoutCollection(20_000) },
+  "leaks: managed dicts and lists made and dropped": { short: 1, long: 1, run: leaks.managerProxies(1_000), longRun: leaks.managerProxies(10_000) },
   // 500 Processes one after another take about a minute on an idle 2-core machine, twice that under load.
   "leaks: sequential Processes holding shared objects": { short: 1, long: 1, perRunMs: 300_000, run: leaks.processes(60), longRun: leaks.processes(500) },
   "round trip: arbitrary values through a Queue": { short: 100, long: 200, batch: roundtrip.queue },

@@ -6,7 +6,12 @@ import {
   Condition,
   Event,
   JoinableQueue,
+  KeyError,
   Lock,
+  Manager,
+  Parallel,
+  parallel,
+  delayed,
   Pipe,
   Pool,
   Process,
@@ -17,7 +22,9 @@ import {
   SharedArray,
   ShareableList,
   SharedMemory,
+  SharedMemoryManager,
   SharedValue,
+  ThreadPoolExecutor,
   SimpleQueue,
   ValueError,
   task,
@@ -116,6 +123,17 @@ function cases() {
     ["ProcessPoolExecutor({ maxWorkers: -1 })", () => new ProcessPoolExecutor({ maxWorkers: -1 }), ValueError],
     ["task('relative.js')", () => task("relative.js"), TypeError],
     ["task(url, '')", () => task(new URL("file:///x.js"), ""), TypeError],
+    ["ThreadPoolExecutor({ maxWorkers: 0 })", () => new ThreadPoolExecutor({ maxWorkers: 0 }), ValueError],
+    ["ThreadPoolExecutor.submit(5)", () => new ThreadPoolExecutor().submit(5), TypeError],
+    ["ThreadPoolExecutor.map(fn)", () => new ThreadPoolExecutor().map(fn), TypeError],
+    ["Parallel({ nJobs: 0 })", () => new Parallel({ nJobs: 0 }), ValueError],
+    ["Parallel({ backend: 'loky' })", () => new Parallel({ backend: "loky" }), ValueError],
+    ["Parallel({ batchSize: -1 })", () => new Parallel({ batchSize: -1 }), ValueError],
+    ["Parallel()([5])", () => new Parallel({ nJobs: 2 })([5]), TypeError],
+    ["delayed(5)", () => delayed(5), TypeError],
+    ["parallel(fn, 5)", () => parallel(fn, 5, { nJobs: 2 }), TypeError],
+    ["SharedMemoryManager.sharedMemory(0)", () => new SharedMemoryManager().sharedMemory(0), ValueError],
+    ["SharedMemoryManager.shareableList([{}])", () => new SharedMemoryManager().shareableList([{}]), TypeError],
   ];
   return { list, state };
 }
@@ -136,5 +154,42 @@ export async function badInputs() {
     else if (!thrown.message) problems.push(`${what}: no message`);
   }
   if (state() !== before) problems.push(`state changed: ${before} -> ${state()}`);
+  problems.push(...(await managerInputs()));
   return problems.length ? problems.join("; ") : undefined;
+}
+
+/** The same for a manager's proxies: each bad call throws its class and the objects are as they were. */
+async function managerInputs() {
+  const manager = await Manager();
+  try {
+    const d = await manager.dict({ a: 1 });
+    const l = await manager.list([1, 2]);
+    const calls = [
+      ["dict.set({}, 1)", () => d.set({}, 1), TypeError],
+      ["dict.setSync('f', fn)", () => d.setSync("f", () => 1), TypeError],
+      ["dict.pop('absent')", () => d.pop("absent"), KeyError],
+      ["dict.update(5)", () => d.update(5), TypeError],
+      ["list.get(9)", () => l.get(9), RangeError],
+      ["list.get(1.5)", () => l.getSync(1.5), TypeError],
+      ["list.remove('absent')", () => l.remove("absent"), ValueError],
+      ["list.sort() of mixed types", async () => (await l.append("x"), l.sort()), TypeError],
+      ["manager.create('Unknown')", () => manager.create("Unknown"), TypeError],
+      ["Manager.register('dict', …)", () => Manager.register("dict", task(new URL("file:///x.js"), "X")), TypeError],
+    ];
+    const problems = [];
+    for (const [what, call, expected] of calls) {
+      const thrown = await Promise.resolve()
+        .then(call)
+        .then(
+          () => undefined,
+          (error) => error,
+        );
+      if (!(thrown instanceof expected)) problems.push(`${what}: ${thrown === undefined ? "did not throw" : `threw ${thrown?.name}: ${thrown?.message}`}`);
+    }
+    const after = JSON.stringify([await d.items(), await l.copy()]);
+    if (after !== JSON.stringify([[["a", 1]], [1, 2, "x"]])) problems.push(`manager objects changed: ${after}`);
+    return problems;
+  } finally {
+    await manager.shutdown();
+  }
 }

@@ -7,6 +7,7 @@ import {
   Event,
   JoinableQueue,
   Lock,
+  Manager,
   Pipe,
   Process,
   Queue,
@@ -15,6 +16,7 @@ import {
   SharedArray,
   ShareableList,
   SharedMemory,
+  SharedMemoryManager,
   SharedValue,
   SimpleQueue,
   task,
@@ -43,6 +45,13 @@ const MAKERS = {
     q.putNowait({ a: [1, 2] });
     q.close();
     return q;
+  },
+  SharedMemoryManager: () => {
+    const smm = new SharedMemoryManager();
+    smm.shareableList([1, "two"]);
+    smm.sharedMemory(64);
+    smm.shutdown();
+    return smm;
   },
   JoinableQueue: () => new JoinableQueue(),
   SimpleQueue: () => new SimpleQueue(),
@@ -104,4 +113,39 @@ export function churnWithoutCollection(count) {
     await worker.exited;
     return there ? `worker: ${there}` : undefined;
   };
+}
+
+/** Managed dicts and lists made, used and dropped: the manager ends up holding what it held before, and the arena stays flat. */
+export function managerProxies(count) {
+  return async () => {
+    await collectGarbage();
+    const manager = await Manager();
+    try {
+      const blocksBefore = live();
+      const objectsBefore = await manager.numberOfObjects();
+      for (let i = 0; i < count; i++) {
+        if (!(await makeAndDrop(manager, i))) return `list ${i} lost its item`;
+        if (i % 500 === 499) await collectGarbage();
+      }
+      const deadline = Date.now() + 20_000;
+      for (;;) {
+        await collectGarbage();
+        const objects = (await manager.numberOfObjects()) - objectsBefore;
+        const blocks = live() - blocksBefore;
+        if (objects === 0 && blocks <= 16) return undefined;
+        if (Date.now() > deadline) return `after ${count} dicts and lists: ${objects} objects still in the manager, ${blocks} shared blocks left over`;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    } finally {
+      await manager.shutdown();
+    }
+  };
+}
+
+/** One dict holding one list, used and dropped (in a frame of its own, so nothing of it outlives the call). */
+async function makeAndDrop(manager, i) {
+  const d = i % 2 ? manager.dictSync({ i }) : await manager.dict({ i });
+  const l = manager.listSync([i]);
+  d.setSync("list", l); // a proxy inside a managed object: held by the manager until d goes
+  return (await l.length()) === 1;
 }
