@@ -31,10 +31,6 @@ export class Link {
     this.#state = state;
   }
 
-  get inbox(): Queue<Request> {
-    return this.#inbox;
-  }
-
   get state(): SharedArray<"i"> {
     return this.#state;
   }

@@ -26,12 +26,12 @@ export function namespaceProxy(block: Block): NamespaceProxy {
   const local = (name: string | symbol): name is symbol => typeof name === "symbol" || name === "then" || name === "toJSON";
   const proxy = new Proxy(target, {
     get: (t, name) => (local(name) ? (typeof name === "symbol" ? t[name] : undefined) : call("getattr", [name])),
-    set: (t, name, value) => {
+    set: (_target, name, value) => {
       if (local(name)) return false;
       call("setattr", [name, value]);
       return true;
     },
-    deleteProperty: (t, name) => {
+    deleteProperty: (_target, name) => {
       if (local(name)) return false;
       call("delattr", [name]);
       return true;
@@ -43,7 +43,7 @@ export function namespaceProxy(block: Block): NamespaceProxy {
       if (!call("hasattr", [name])) return undefined;
       return { value: call("getattr", [name]), writable: true, enumerable: true, configurable: true };
     },
-    defineProperty: (t, name, descriptor) => {
+    defineProperty: (_target, name, descriptor) => {
       if (local(name) || !("value" in descriptor)) return false;
       call("setattr", [name, descriptor.value]);
       return true;

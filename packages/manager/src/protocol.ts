@@ -1,5 +1,4 @@
 import type { Message, ThreadStartData } from "@multiproc/core/internal";
-import type { Queue } from "@multiproc/queue";
 
 /**
  * Messages between proxies and the manager thread, as items of shared-memory

@@ -30,6 +30,7 @@ const IDLE_SLICE_MS = 50;
 /** How long it watches its inbox before it sleeps: a caller's next request often follows within microseconds, and a wake-up costs tens. */
 const WATCH_MS = 0.05;
 const objects = new Map<number, { typeid: string; value: unknown }>();
+let nextObjectId = 1;
 const custom = new CustomTypes(data.types);
 /** Callers' reply queues by channel number, with the caller's threadId (a dead caller's channel is dropped). */
 const channels = new Map<number, { queue: Queue<Reply>; tid: number }>();
@@ -43,7 +44,6 @@ function sweepChannels(): void {
     unbindBlock(queue);
   }
 }
-let nextObjectId = 1;
 
 function reply(to: Queue<Reply> | null, message: Reply, sent?: object): void {
   try {
