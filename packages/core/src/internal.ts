@@ -24,7 +24,7 @@ export { sleepAsync, sleepSync, waitAsync, waitSync, type Attempt, type SleepRes
 
 export { decode, discardEncoded, encode, locateUnserializable, TAG, type Allocate } from "./codec/codec.js";
 export { fromMessage, toMessage, type Message } from "./codec/message.js";
-export { scan } from "./codec/walk.js";
+export { replaceShareables, restoreShareables, scan } from "./codec/walk.js";
 
 export { isTaskRef, toTaskSpec, type TaskSpec } from "./task/task.js";
 export { callTask, compileSource, explainTaskError, resolveTask, resolveWorkerTask } from "./task/run.js";

@@ -28,4 +28,20 @@ export class ManagerClosedError extends MultiprocError {
   }
 }
 
-for (const cls of [KeyError, ManagerClosedError]) registerErrorClass(cls);
+/**
+ * A remote manager and its peer do not share an authkey (Python's
+ * `multiprocessing.AuthenticationError`): the connection is closed before
+ * either side reads a request.
+ */
+export class AuthenticationError extends MultiprocError {
+  constructor(message = "Authentication failed", options?: ErrorOptions) {
+    super(message, "ERR_MULTIPROC_AUTHENTICATION", options);
+  }
+
+  /** Always `"AuthenticationError"`: stable across threads, bundlers and minifiers. */
+  override get name(): string {
+    return "AuthenticationError";
+  }
+}
+
+for (const cls of [KeyError, ManagerClosedError, AuthenticationError]) registerErrorClass(cls);

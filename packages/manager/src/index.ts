@@ -3,12 +3,13 @@ import { makeProxy } from "./make-proxy.js";
 import { disposeManagerBlock, SyncManager } from "./manager.js";
 import { disposeProxyBlock } from "./proxy-block.js";
 
-export { Manager, SyncManager } from "./manager.js";
+export { Manager, SyncManager, type ConnectOptions, type ManagerOptions } from "./manager.js";
+export type { Address, RemoteOptions } from "./remote-options.js";
 export { BaseProxy, DictProxy, ListProxy, type DictKey, type SortOptions } from "./proxies.js";
 export type { NamespaceProxy } from "./namespace-proxy.js";
 export type { CustomProxy } from "./custom-proxy.js";
 export type { RegisterOptions } from "./registry.js";
-export { KeyError, ManagerClosedError } from "./errors.js";
+export { AuthenticationError, KeyError, ManagerClosedError } from "./errors.js";
 
 const url = import.meta.url;
 const pkg = "@multiproc/manager";

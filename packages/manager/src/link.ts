@@ -4,12 +4,18 @@ import { NOTHING, tryGetNowait, watchFor } from "@multiproc/queue/internal";
 import type { SharedArray } from "@multiproc/shared-value";
 import { ManagerClosedError } from "./errors.js";
 import { threadId } from "node:worker_threads";
-import { ALIVE, HELLO, THREAD_ID, type Reply, type Request } from "./protocol.js";
+import { ALIVE, HELLO, REMOTE, THREAD_ID, type Reply, type Request } from "./protocol.js";
 
 /** How often a caller waiting for a reply looks whether the manager is still there (it may have ended without a word). */
 const RECHECK_MS = 100;
-/** How long a caller watches for its reply before it sleeps: the manager answers a dict or list call within microseconds. */
+/**
+ * How long a caller watches for its reply before it sleeps: a local manager
+ * answers a dict or list call within microseconds; a remote one takes a
+ * network round trip (tens of microseconds at best), during which a
+ * spinning caller would only take a core from the threads that carry it.
+ */
 const WATCH_MS = 0.1;
+const REMOTE_WATCH_MS = 0;
 
 /**
  * This thread's way to one manager: its inbox, its state, and the queue
@@ -20,6 +26,7 @@ export class Link {
   readonly #inbox: Queue<Request>;
   readonly #state: SharedArray<"i">;
   readonly #replies = new Queue<Reply>();
+  readonly #watchMs: number;
   readonly #pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: unknown) => void }>();
   #nextId = 1;
   #pumping = false;
@@ -29,6 +36,7 @@ export class Link {
   constructor(inbox: Queue<Request>, state: SharedArray<"i">) {
     this.#inbox = inbox;
     this.#state = state;
+    this.#watchMs = state.get(REMOTE) === 1 ? REMOTE_WATCH_MS : WATCH_MS;
   }
 
   get state(): SharedArray<"i"> {
@@ -60,7 +68,7 @@ export class Link {
 
   /** Waits for the reply to request `id`, blocking this thread; other replies settle their promises. */
   #await(id: number): unknown {
-    watchFor(this.#replies, WATCH_MS);
+    if (this.#watchMs > 0) watchFor(this.#replies, this.#watchMs);
     for (;;) {
       let reply: Reply;
       try {
@@ -113,7 +121,7 @@ export class Link {
     try {
       while (this.#pending.size > 0) {
         try {
-          watchFor(this.#replies, WATCH_MS);
+          if (this.#watchMs > 0) watchFor(this.#replies, this.#watchMs);
           const ready = tryGetNowait(this.#replies);
           this.#settle(ready === NOTHING ? await this.#replies.get(RECHECK_MS) : ready);
         } catch (error) {

@@ -1,4 +1,5 @@
 import type { Message, ThreadStartData } from "@multiproc/core/internal";
+import type { Remote } from "./remote-options.js";
 
 /**
  * Messages between proxies and the manager thread, as items of shared-memory
@@ -28,7 +29,8 @@ export type Reply = [id: number, ok: boolean, value: unknown];
 export const ALIVE = 0; // 1 while the manager thread serves; 0 once it is shut down or gone
 export const MANAGER_ID = 1; // tells managers apart in a thread's table of links
 export const THREAD_ID = 2; // the manager thread's threadId: a caller sees it is gone even if nobody said so
-export const STATE_WORDS = 3;
+export const REMOTE = 3; // 1 for a client of a remote manager: its replies take a network round trip, not worth spinning for
+export const STATE_WORDS = 4;
 
 /** The object types every manager serves, as Python's SyncManager (the primitives need no server: see manager.ts). */
 export const TYPEIDS = ["dict", "list", "Namespace"] as const;
@@ -43,6 +45,25 @@ export interface RegisteredType {
   readonly exportName: string;
   /** The methods a proxy may call; undefined: every public method (a name not starting with "_"), as Python's default. */
   readonly exposed: readonly string[] | undefined;
+}
+
+/**
+ * A remote manager's wire (see wire.ts): the client thread sends
+ * `[op, wireId, objectId, method, args]` for CREATE, CALL and COUNT, and
+ * `[RELEASE, 0, objectId, "", []]` when the last local proxy of one marker it
+ * received is gone; the listener replies `[wireId, ok, value or serialized
+ * error]`. A connection refers only to objects it was sent proxies of.
+ */
+export type WireRequest = [op: number, wireId: number, objectId: number, method: string, args: unknown[]];
+export type WireReply = [wireId: number, ok: boolean, value: unknown];
+
+/** Start-up data of a remote manager's listener thread and of a client's connection thread. */
+export interface RemoteThreadData {
+  readonly kind: "multiproc.manager.listener" | "multiproc.manager.client";
+  readonly thread: ThreadStartData;
+  /** toMessage of { inbox, state }: the manager's (listener) or the client's own (client). */
+  readonly link: Message;
+  readonly remote: Remote;
 }
 
 export interface ManagerWorkerData {

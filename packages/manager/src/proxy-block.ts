@@ -1,4 +1,4 @@
-import { allocateBlock, dropStoredBlock, KIND, reviveStoredBlock, SHAREABLE, storeBlock, type Block } from "@multiproc/core/internal";
+import { allocateBlock, blockOf, dropStoredBlock, KIND, reviveStoredBlock, SHAREABLE, storeBlock, type Block, type Shareable } from "@multiproc/core/internal";
 import type { Queue } from "@multiproc/queue";
 import type { SharedArray } from "@multiproc/shared-value";
 import { linkOf, type Link } from "./link.js";
@@ -27,12 +27,20 @@ const INBOX = 4;
 const STATE = 6;
 const WORDS = 8;
 
-/** Manager side: the block of a new proxy of object `objectId`. */
-export function newProxyBlock(inbox: Queue<Request>, state: SharedArray<"i">, objectId: number, typeid: Typeid | undefined): Block {
+/** The TYPE word of a proxy of `typeid` (undefined: a registered type). */
+export function typeCodeOf(typeid: Typeid | undefined): number {
+  return typeid === undefined ? CUSTOM_TYPE : TYPEIDS.indexOf(typeid);
+}
+
+/**
+ * Manager side (or a remote manager's client thread): the block of a new
+ * proxy of object `objectId`, of the TYPE `typeCode`.
+ */
+export function newProxyBlock(inbox: Queue<Request>, state: SharedArray<"i">, objectId: number, typeCode: number): Block {
   const block = allocateBlock(KIND.ManagerProxy, WORDS * 4);
   const words = block.int32(0, WORDS);
   words[OBJECT_ID] = objectId;
-  words[TYPE] = typeid === undefined ? CUSTOM_TYPE : TYPEIDS.indexOf(typeid);
+  words[TYPE] = typeCode;
   words[MANAGER] = state.get(MANAGER_ID);
   storeBlock(words, INBOX, inbox[SHAREABLE]());
   storeBlock(words, STATE, state[SHAREABLE]());
@@ -43,6 +51,14 @@ export function newProxyBlock(inbox: Queue<Request>, state: SharedArray<"i">, ob
 export function readProxyBlock(block: Block): { objectId: number; typeid: Typeid | undefined; link: Link } {
   const words = block.int32(0, WORDS);
   return { objectId: words[OBJECT_ID]!, typeid: TYPEIDS[words[TYPE]!], link: linkFor(words) };
+}
+
+/** Which manager's object a shareable stands for, if it is a proxy (for a remote manager's wire). */
+export function proxyIdentity(shareable: Shareable): { managerId: number; objectId: number; typeCode: number } | undefined {
+  const block = blockOf(shareable);
+  if (block.kind !== KIND.ManagerProxy) return undefined;
+  const words = block.int32(0, WORDS);
+  return { managerId: words[MANAGER]!, objectId: words[OBJECT_ID]!, typeCode: words[TYPE]! };
 }
 
 /** The kind's dispose: the last proxy of the object is gone, anywhere: the manager may drop it. */

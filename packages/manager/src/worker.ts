@@ -3,7 +3,7 @@ import { fromMessage, homeArena, isTidAlive, serializeError, startThread, unbind
 import { QueueEmptyError, type Queue } from "@multiproc/queue";
 import { NOTHING, tryGetNowait, watchFor } from "@multiproc/queue/internal";
 import type { SharedArray } from "@multiproc/shared-value";
-import { newProxyBlock } from "./proxy-block.js";
+import { newProxyBlock, typeCodeOf } from "./proxy-block.js";
 import { makeProxy } from "./make-proxy.js";
 import { CALL, COUNT, CREATE, HELLO, RELEASE, SHUTDOWN, type ManagerWorkerData, type Reply, type Request, type Typeid } from "./protocol.js";
 import { createDict, dictMethods } from "./served-dict.js";
@@ -66,7 +66,7 @@ const isThenable = (value: unknown): value is PromiseLike<unknown> =>
 function adopt(inbox: Queue<Request>, state: SharedArray<"i">, to: Queue<Reply> | null, id: number, typeid: string, value: unknown): void {
   const newId = nextObjectId++;
   objects.set(newId, { typeid, value });
-  const proxy = makeProxy(newProxyBlock(inbox, state, newId, TYPES[typeid as Typeid] ? (typeid as Typeid) : undefined));
+  const proxy = makeProxy(newProxyBlock(inbox, state, newId, typeCodeOf(TYPES[typeid as Typeid] ? (typeid as Typeid) : undefined)));
   reply(to, [id, true, proxy], proxy);
 }
 

@@ -46,7 +46,7 @@ describe("multiproc", () => {
   it("exports the documented API and nothing of the internals (they live in the packages' /internal entries)", () => {
     expect(Object.keys(umbrella).sort()).toEqual(
       [
-        ...["AsyncResult", "BaseProxy", "Barrier", "Block", "BoundedSemaphore", "BrokenBarrierError", "BrokenPipeError", "BrokenPoolError", "BufferTooShort"],
+        ...["AsyncResult", "AuthenticationError", "BaseProxy", "Barrier", "Block", "BoundedSemaphore", "BrokenBarrierError", "BrokenPipeError", "BrokenPoolError", "BufferTooShort"],
         ...["CancelledError", "Condition", "Connection", "DictProxy", "EOFError", "Event", "FIRST_CUSTOM_KIND", "Future", "InvalidStateError", "JoinableQueue", "KeyError", "ListProxy"],
         ...["Lock", "Manager", "ManagerClosedError", "MultiprocError", "Parallel", "ParentProcess", "Pipe", "Pool", "Process", "ProcessPoolExecutor", "Queue", "QueueClosedError", "QueueEmptyError"],
         ...["QueueFullError", "RLock", "RemoteError", "SHAREABLE", "Semaphore", "ShareableList", "SharedArray", "SharedMemory", "SharedMemoryManager", "SharedValue", "ShutDown", "SimpleQueue", "SyncManager"],
