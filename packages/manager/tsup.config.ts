@@ -1,3 +1,3 @@
 import { defineConfig, packageBuild } from "../../tools/tsup.base.ts";
 
-export default defineConfig(packageBuild({ worker: "src/worker.ts", listener: "src/listener.ts", "client-thread": "src/client-thread.ts" }));
+export default defineConfig(packageBuild({ worker: "src/worker.ts", "client-thread": "src/client-thread.ts" }));

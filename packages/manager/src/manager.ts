@@ -6,6 +6,7 @@ import {
   checkOptionNames,
   checkWorkerFile,
   childThreadEnded,
+  deserializeError,
   dropStoredBlock,
   KIND,
   prepareChildThread,
@@ -47,13 +48,12 @@ const FLAGS = 4;
 const WORDS = 5;
 const REMOTE_CLIENT = 1;
 
-/** The starting thread's part of a manager: its thread, to stop and to watch; for a remote one, its listener. */
+/** The starting thread's part of a manager: its thread, to stop and to watch. */
 interface Owner {
   readonly worker: Worker;
   readonly child: ChildThread;
   readonly exited: Promise<void>;
-  listener?: RemoteThread;
-  /** Where the listener listens. */
+  /** Where it listens for remote clients, if it does. */
   address?: readonly [string, number];
 }
 
@@ -100,8 +100,10 @@ export async function Manager(options: ManagerOptions = {}): Promise<SyncManager
   state.set(MANAGER_ID, randomInt(1, 2 ** 31 - 1));
   const name = `Manager-${state.get(MANAGER_ID)}`;
   const child = prepareChildThread(name, [], "a Manager");
-  const data: ManagerWorkerData = { kind: "multiproc.manager", thread: child.data, link: toMessage({ inbox, state }, "manager"), types: registeredTypes() };
+  const data: ManagerWorkerData = { kind: "multiproc.manager", thread: child.data, link: toMessage({ inbox, state }, "manager"), types: registeredTypes(), remote };
   const worker = new Worker(WORKER_FILE, { workerData: data, name });
+  // A manager with an address says where it listens, or why it cannot.
+  const listening = remote && new Promise<Record<string, unknown>>((resolve) => worker.once("message", resolve));
   // An idle manager does not keep Node alive (Python's manager process ends with its parent); calls waiting for it do.
   worker.unref();
   state.set(THREAD_ID, worker.threadId);
@@ -121,15 +123,15 @@ export async function Manager(options: ManagerOptions = {}): Promise<SyncManager
   const owner: Owner = { worker, child, exited };
   const manager = new SyncManager(newManagerBlock(inbox, state, 0), owner);
   await manager.numberOfObjects(); // the first reply: the manager serves
-  if (remote) {
-    try {
-      const { thread, first } = await startRemoteThread("multiproc.manager.listener", `${name}-listener`, { inbox, state }, remote, () => {});
-      owner.listener = thread;
-      owner.address = first.address as [string, number];
-    } catch (error) {
+  if (listening) {
+    worker.ref(); // until it says where it listens
+    const word = await listening;
+    worker.unref();
+    if (word.error) {
       await manager.shutdown();
-      throw error;
+      throw deserializeError(word.error as never);
     }
+    owner.address = word.address as [string, number];
   }
   return manager;
 }
@@ -383,7 +385,6 @@ export class SyncManager implements Shareable {
     const owner = this.#owner;
     if (this.#remoteClient) throw new ValueError("A client of a remote manager cannot shut it down: close() disconnects this client; the process that started the manager shuts it down");
     if (!owner) throw new ValueError("Only the thread that started a manager can shut it down");
-    await owner.listener?.stop(); // its clients' connections close: they see ManagerClosedError
     if (this.#link.alive) {
       try {
         await this.#link.request(SHUTDOWN, 0, "", []);
@@ -422,7 +423,6 @@ export class SyncManager implements Shareable {
     const owner = this.#owner;
     if (!owner) throw new ValueError("Only the thread that started a manager can serve with it");
     owner.worker.ref();
-    owner.listener?.worker.ref();
     await owner.exited;
   }
 

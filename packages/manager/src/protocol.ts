@@ -57,11 +57,11 @@ export interface RegisteredType {
 export type WireRequest = [op: number, wireId: number, objectId: number, method: string, args: unknown[]];
 export type WireReply = [wireId: number, ok: boolean, value: unknown];
 
-/** Start-up data of a remote manager's listener thread and of a client's connection thread. */
+/** Start-up data of a remote manager client's connection thread. */
 export interface RemoteThreadData {
-  readonly kind: "multiproc.manager.listener" | "multiproc.manager.client";
+  readonly kind: "multiproc.manager.client";
   readonly thread: ThreadStartData;
-  /** toMessage of { inbox, state }: the manager's (listener) or the client's own (client). */
+  /** toMessage of { inbox, state }: the client's own. */
   readonly link: Message;
   readonly remote: Remote;
 }
@@ -73,4 +73,6 @@ export interface ManagerWorkerData {
   readonly link: Message;
   /** The types registered in the starting thread when the manager started. */
   readonly types: readonly RegisteredType[];
+  /** Where to serve remote clients too, if anywhere. */
+  readonly remote?: Remote | undefined;
 }

@@ -5,7 +5,7 @@ import type { SharedArray } from "@multiproc/shared-value";
 import type { RemoteThreadData, Request } from "./protocol.js";
 import type { Remote } from "./remote-options.js";
 
-/** A remote manager's listener thread, or a client's connection thread, as its starter holds it. */
+/** A remote manager client's connection thread, as the connecting thread holds it. */
 export interface RemoteThread {
   readonly worker: Worker;
   readonly exited: Promise<void>;
@@ -13,17 +13,14 @@ export interface RemoteThread {
   stop(): Promise<void>;
 }
 
-const FILES = {
-  "multiproc.manager.listener": new URL("./listener.js", import.meta.url),
-  "multiproc.manager.client": new URL("./client-thread.js", import.meta.url),
-};
+const FILE = new URL("./client-thread.js", import.meta.url);
 
 /**
- * Starts a listener or client thread over `inbox` and `state` and waits for
- * its first word: `{ address }` once it listens, `{ connected }` once it is
- * connected and authenticated; `{ error }` (it could not: the address is in
- * use, nobody listens, a wrong authkey) stops it and rejects with that error.
- * `onExit` runs when the thread ends, whatever the way.
+ * Starts a client's connection thread over `inbox` and `state` and waits
+ * for its first word: `{ connected }` once it is connected and
+ * authenticated; `{ error }` (nobody listens there, a wrong authkey) stops
+ * it and rejects with that error. `onExit` runs when the thread ends,
+ * whatever the way.
  */
 export async function startRemoteThread(
   kind: RemoteThreadData["kind"],
@@ -32,7 +29,7 @@ export async function startRemoteThread(
   remote: Remote,
   onExit: () => void,
 ): Promise<{ thread: RemoteThread; first: Record<string, unknown> }> {
-  const file = FILES[kind];
+  const file = FILE;
   checkWorkerFile(file, "@multiproc/manager");
   const child: ChildThread = prepareChildThread(name, [], "a Manager");
   const data: RemoteThreadData = { kind, thread: child.data, link: toMessage(link, "manager"), remote };
@@ -50,7 +47,7 @@ export async function startRemoteThread(
   const first = await new Promise<Record<string, unknown>>((resolve, reject) => {
     worker.once("message", resolve);
     worker.once("error", reject);
-    void exited.then(() => reject(new Error(`The manager's ${kind === "multiproc.manager.client" ? "connection" : "listener"} thread ended before it started`)));
+    void exited.then(() => reject(new Error("The manager client's connection thread ended before it connected")));
   });
   worker.unref();
   if (first.error) {

@@ -4,6 +4,7 @@ import { connect, createServer, type AddressInfo } from "node:net";
 import { createInterface } from "node:readline";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { task, ValueError } from "@multiproc/core";
+import { Process } from "@multiproc/process";
 import { AuthenticationError, DictProxy, ListProxy, Manager, ManagerClosedError, type CustomProxy, type SyncManager } from "@multiproc/manager";
 
 // Remote managers between real OS processes on 127.0.0.1: this test
@@ -84,13 +85,22 @@ describe("a manager in this process, clients in other processes", () => {
     expect(await objectsBecome(manager, before)).toBe(before);
   }, 60_000);
 
-  it("clients in two processes share a registered object: 2 x 2000 increments give the exact count", async () => {
+  it("clients in two processes and a local Process share a registered object: 3 x 2000 increments give the exact count", async () => {
     const tally = (await manager.create("Tally")) as CustomProxy;
     const start = (await tally.get!("n")) as number;
+    const local = new Process({
+      target: (t: CustomProxy, times: number) => {
+        for (let i = 0; i < times; i++) t.addSync!("n", 1);
+      },
+      args: [tally, 2000],
+    });
+    local.start();
     const runs = await Promise.all([0, 1].map(() => runNode("remote-client.mjs", [String(port), AUTHKEY, "increment", "2000"])));
+    await local.join();
+    expect(local.exitCode).toBe(0);
     expect(await Promise.all(runs.map((run) => run.exited))).toEqual([0, 0]);
     expect(runs.map((run) => run.first)).toEqual([{ done: true }, { done: true }]);
-    expect(await tally.get!("n")).toBe(start + 4000);
+    expect(await tally.get!("n")).toBe(start + 6000);
   }, 60_000);
 
   it("a client process killed while holding proxies leaks nothing in the manager", async () => {

@@ -1,11 +1,27 @@
-import { workerData } from "node:worker_threads";
-import { fromMessage, homeArena, isTidAlive, serializeError, startThread, unbindBlock } from "@multiproc/core/internal";
+import { parentPort, workerData } from "node:worker_threads";
+import {
+  blockOf,
+  fromMessage,
+  homeArena,
+  isTidAlive,
+  KIND,
+  replaceShareables,
+  restoreShareables,
+  retainBlock,
+  scan,
+  serializeError,
+  startThread,
+  unbindBlock,
+  type Shareable,
+} from "@multiproc/core/internal";
 import { QueueEmptyError, type Queue } from "@multiproc/queue";
 import { NOTHING, tryGetNowait, watchFor } from "@multiproc/queue/internal";
 import type { SharedArray } from "@multiproc/shared-value";
 import { newProxyBlock, typeCodeOf } from "./proxy-block.js";
 import { makeProxy } from "./make-proxy.js";
-import { CALL, COUNT, CREATE, HELLO, RELEASE, SHUTDOWN, type ManagerWorkerData, type Reply, type Request, type Typeid } from "./protocol.js";
+import { CALL, COUNT, CREATE, HELLO, MANAGER_ID, RELEASE, SHUTDOWN, type ManagerWorkerData, type Reply, type Request, type Typeid } from "./protocol.js";
+import { serveClients, type Dispatcher } from "./remote-session.js";
+import { cannotTravel } from "./wire.js";
 import { createDict, dictMethods } from "./served-dict.js";
 import { createList, listMethods } from "./served-list.js";
 import { drop, releaseDropped } from "./held.js";
@@ -62,14 +78,39 @@ function reply(to: Queue<Reply> | null, message: Reply, sent?: object): void {
 const isThenable = (value: unknown): value is PromiseLike<unknown> =>
   typeof value === "object" && value !== null && typeof (value as { then?: unknown }).then === "function";
 
-/** Keeps a new object and replies with the first proxy of it. */
-function adopt(inbox: Queue<Request>, state: SharedArray<"i">, to: Queue<Reply> | null, id: number, typeid: string, value: unknown): void {
+/** Keeps a new object; returns the first proxy of it (which owns the object's first reference). */
+function adopt(inbox: Queue<Request>, state: SharedArray<"i">, typeid: string, value: unknown): object {
   const newId = nextObjectId++;
   objects.set(newId, { typeid, value });
-  const proxy = makeProxy(newProxyBlock(inbox, state, newId, typeCodeOf(TYPES[typeid as Typeid] ? (typeid as Typeid) : undefined)));
-  reply(to, [id, true, proxy], proxy);
+  return makeProxy(newProxyBlock(inbox, state, newId, typeCodeOf(TYPES[typeid as Typeid] ? (typeid as Typeid) : undefined)));
 }
 
+/**
+ * What a CREATE, CALL or COUNT request does: its result (for CREATE, the
+ * first proxy of the new object), or a Promise of it (a registered type's
+ * factory or async method). Throws for a bad request.
+ */
+function perform(inbox: Queue<Request>, state: SharedArray<"i">, op: number, objectId: number, method: string, args: unknown[]): unknown {
+  if (op === COUNT) return objects.size;
+  if (op === CREATE) {
+    const typeid = method;
+    const type = TYPES[typeid as Typeid];
+    if (type) return adopt(inbox, state, typeid, type.create(args));
+    // Its factory's module is imported on first use: the result comes when it is made, other requests go on meanwhile.
+    if (custom.has(typeid)) return custom.create(typeid, args).then((value) => adopt(inbox, state, typeid, value));
+    throw new TypeError(`This manager serves no type "${typeid}": register it with Manager.register() before the manager starts`);
+  }
+  if (op !== CALL) throw new TypeError(`Unknown request ${op}`);
+  const entry = objects.get(objectId);
+  if (!entry) throw new ReferenceError(`The managed object ${objectId} does not exist any more`);
+  const builtin = TYPES[entry.typeid as Typeid];
+  if (!builtin) return custom.call(entry.typeid, entry.value, method, args);
+  const fn = builtin.methods[method];
+  if (!fn) throw new TypeError(`A ${entry.typeid} proxy has no method "${method}"`);
+  return fn(entry.value as never, args);
+}
+
+/** Serves a request from a thread of this process; false once the manager is to end. */
 function serve(inbox: Queue<Request>, state: SharedArray<"i">, request: Request): boolean {
   const [op, id, channel, objectId, method, args] = request;
   if (op === HELLO) {
@@ -92,41 +133,57 @@ function serve(inbox: Queue<Request>, state: SharedArray<"i">, request: Request)
     return false;
   }
   try {
-    if (op === COUNT) reply(to, [id, true, objects.size]);
-    else if (op === CREATE) {
-      const typeid = method;
-      const type = TYPES[typeid as Typeid];
-      if (type) adopt(inbox, state, to, id, typeid, type.create(args));
-      else if (custom.has(typeid)) {
-        // Its factory's module is imported on first use: the reply comes when it is made, other requests go on meanwhile.
-        custom.create(typeid, args).then(
-          (value) => adopt(inbox, state, to, id, typeid, value),
-          (error: unknown) => reply(to, [id, false, serializeError(error)]),
-        );
-      } else throw new TypeError(`This manager serves no type "${typeid}": register it with Manager.register() before the manager starts`);
-    } else if (op === CALL) {
-      const entry = objects.get(objectId);
-      if (!entry) throw new ReferenceError(`The managed object ${objectId} does not exist any more`);
-      const builtin = TYPES[entry.typeid as Typeid];
-      if (builtin) {
-        const fn = builtin.methods[method];
-        if (!fn) throw new TypeError(`A ${entry.typeid} proxy has no method "${method}"`);
-        reply(to, [id, true, fn(entry.value as never, args)]);
-      } else {
-        const result = custom.call(entry.typeid, entry.value, method, args);
-        if (isThenable(result)) {
-          result.then(
-            (value) => reply(to, [id, true, value]),
-            (error: unknown) => reply(to, [id, false, serializeError(error)]),
-          );
-        } else reply(to, [id, true, result]);
-      }
-    }
+    const result = perform(inbox, state, op, objectId, method, args);
+    // A new object's first proxy: the manager's copy lets go once the reply (the caller's copy) is on its way.
+    if (isThenable(result)) {
+      result.then(
+        (value) => reply(to, [id, true, value], op === CREATE ? (value as object) : undefined),
+        (error: unknown) => reply(to, [id, false, serializeError(error)]),
+      );
+    } else reply(to, [id, true, result], op === CREATE ? (result as object) : undefined);
   } catch (error) {
     reply(to, [id, false, serializeError(error)]);
   }
   releaseDropped();
   return true;
+}
+
+/**
+ * A copy of `value` (a result for a remote client) whose proxies are new
+ * instances with references of their own: the ones inside a managed object
+ * stay its own. Anything else shareable cannot go to another machine.
+ */
+function withOwnProxies(value: unknown): unknown {
+  const dirty = scan(value, "the result");
+  if (!dirty) return value;
+  const shareables: Shareable[] = [];
+  const copy = replaceShareables(value, dirty, shareables);
+  for (const shareable of shareables) if (blockOf(shareable).kind !== KIND.ManagerProxy) throw cannotTravel(shareable, "the result");
+  return restoreShareables(copy, shareables.map(ownProxy));
+}
+
+/** A new proxy instance of `proxy`'s object, owning a reference of its own. */
+function ownProxy(proxy: Shareable): object {
+  const block = blockOf(proxy);
+  retainBlock(block);
+  return makeProxy(block);
+}
+
+/** How remote clients' sessions reach the objects: directly, in this thread. */
+function remoteDispatcher(inbox: Queue<Request>, state: SharedArray<"i">): Dispatcher {
+  return {
+    managerId: state.get(MANAGER_ID),
+    request(op, objectId, method, args) {
+      try {
+        const result = perform(inbox, state, op, objectId, method, args);
+        const own = (value: unknown) => (op === CREATE ? value : withOwnProxies(value));
+        return isThenable(result) ? result.then(own) : own(result);
+      } finally {
+        releaseDropped(); // after the result's proxies have references of their own
+      }
+    },
+    argument: ownProxy,
+  };
 }
 
 /**
@@ -144,28 +201,47 @@ async function turn(): Promise<void> {
 const TURN_MS = 200;
 let lastTurn = 0;
 
+/** A manager with an address yields to its event loop (its clients' sockets) at least this often while local requests keep coming. */
+const REMOTE_YIELD_MS = 1;
+
 async function main(): Promise<void> {
   await startThread(data.thread);
   const { inbox, state } = fromMessage(data.link) as { inbox: Queue<Request>; state: SharedArray<"i"> };
-  for (;;) {
-    // Requests are taken with a blocking wait (a futex wake-up takes
-    // microseconds; an async one goes through the event loop, tens), in
-    // slices: when idle for a slice, and at least every TURN_MS when busy,
-    // the event loop turns (see turn()).
-    if (performance.now() - lastTurn > TURN_MS) await turn();
-    let request: Request | typeof NOTHING;
-    try {
-      request = tryGetNowait(inbox);
-      if (request === NOTHING && watchFor(inbox, WATCH_MS)) request = tryGetNowait(inbox);
-      if (request === NOTHING) request = inbox.getSync(IDLE_SLICE_MS);
-    } catch (error) {
-      if (error instanceof QueueEmptyError) {
-        await turn();
-        continue;
+  const remote = data.remote;
+  let stopServing = (): void => {};
+  if (remote) {
+    stopServing = serveClients(
+      remote,
+      remoteDispatcher(inbox, state),
+      (address) => parentPort!.postMessage({ address }),
+      (error) => parentPort!.postMessage({ error: serializeError(error) }),
+    );
+  }
+  try {
+    for (;;) {
+      // Requests from this process's threads are taken with a blocking wait
+      // (a futex wake-up takes microseconds; an async one goes through the
+      // event loop, tens), in slices: when idle for a slice, and at least
+      // every TURN_MS when busy, the event loop turns (see turn()). A
+      // manager that serves remote clients waits asynchronously instead,
+      // so their requests run as soon as they arrive.
+      if (performance.now() - lastTurn > (remote ? REMOTE_YIELD_MS : TURN_MS)) await turn();
+      let request: Request | typeof NOTHING;
+      try {
+        request = tryGetNowait(inbox);
+        if (request === NOTHING && watchFor(inbox, WATCH_MS)) request = tryGetNowait(inbox);
+        if (request === NOTHING) request = remote ? await inbox.get(IDLE_SLICE_MS) : inbox.getSync(IDLE_SLICE_MS);
+      } catch (error) {
+        if (error instanceof QueueEmptyError) {
+          await turn();
+          continue;
+        }
+        return; // the inbox was closed: the manager is shut down
       }
-      return; // the inbox was closed: the manager is shut down
+      if (!serve(inbox, state, request)) return;
     }
-    if (!serve(inbox, state, request)) return;
+  } finally {
+    stopServing();
   }
 }
 

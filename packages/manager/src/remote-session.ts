@@ -1,35 +1,39 @@
-import { createServer, type AddressInfo } from "node:net";
-import { parentPort, workerData } from "node:worker_threads";
-import { fromMessage, serializeError, startThread, unbindBlock, type Shareable } from "@multiproc/core/internal";
-import type { Queue } from "@multiproc/queue";
-import type { SharedArray } from "@multiproc/shared-value";
+import { createServer, type AddressInfo, type Server, type Socket } from "node:net";
+import { serializeError, unbindBlock, type Shareable } from "@multiproc/core/internal";
 import { Connection } from "./connection.js";
-import { linkOf, type Link } from "./link.js";
-import { CALL, COUNT, CREATE, MANAGER_ID, RELEASE, type RemoteThreadData, type Request } from "./protocol.js";
+import { CALL, COUNT, CREATE, RELEASE } from "./protocol.js";
 import { proxyIdentity } from "./proxy-block.js";
 import { formatAddress, type Remote } from "./remote-options.js";
 import { cannotTravel, pack, releaseShareables, restore, unpack } from "./wire.js";
 
-// A remote manager's listener thread: accepts TCP connections, makes each
-// peer prove it knows the authkey before reading anything else, then
-// forwards its requests to the manager thread as a local caller would, and
-// holds the proxies it sent the peer (a count per object) until the peer
+// A remote manager's side of its clients' connections, in the manager
+// thread: each peer proves it knows the authkey before anything else is
+// read; then its requests run as local callers' do, and the session holds
+// the proxies it sent the peer (a count per object) until the peer
 // releases them or disconnects.
 
-const data = workerData as RemoteThreadData;
+/** How the sessions reach the managed objects. */
+export interface Dispatcher {
+  readonly managerId: number;
+  /** Runs a request; proxies in its result belong to the result (the session keeps or releases them). */
+  request(op: number, objectId: number, method: string, args: unknown[]): unknown;
+  /** An instance of a held proxy's object for a request's arguments, owning its own reference (the object may keep it). */
+  argument(proxy: Shareable): object;
+}
+
+const isThenable = (value: unknown): value is PromiseLike<unknown> =>
+  typeof value === "object" && value !== null && typeof (value as { then?: unknown }).then === "function";
 
 /** One authenticated client: the proxies it holds, by object id, with how many markers of each it was sent. */
 class ClientSession {
   readonly #held = new Map<number, { proxy: Shareable; count: number }>();
   readonly #connection: Connection;
-  readonly #link: Link;
-  readonly #managerId: number;
+  readonly #dispatcher: Dispatcher;
   readonly #limit: number;
 
-  constructor(connection: Connection, link: Link, managerId: number, limit: number) {
+  constructor(connection: Connection, dispatcher: Dispatcher, limit: number) {
     this.#connection = connection;
-    this.#link = link;
-    this.#managerId = managerId;
+    this.#dispatcher = dispatcher;
     this.#limit = limit;
     connection.onClose(() => {
       // The client is gone (or closed): what it held goes, as a dead local process's proxies do.
@@ -57,11 +61,14 @@ class ClientSession {
     try {
       if (op !== CREATE && op !== CALL && op !== COUNT) throw new TypeError(`Unknown request ${op}`);
       if (op === CALL) this.#proxyOf(objectId);
-      const revived = markers.map(([id]) => this.#proxyOf(id));
-      this.#link.request(op, op === CALL ? objectId : 0, method, restore(args, revived) as unknown[]).then(
-        (value) => this.#answer(wireId, value),
-        (error: unknown) => this.#fail(wireId, error),
-      );
+      const revived = markers.map(([id]) => this.#dispatcher.argument(this.#proxyOf(id)));
+      const result = this.#dispatcher.request(op, op === CALL ? objectId : 0, method, restore(args, revived) as unknown[]);
+      if (isThenable(result)) {
+        result.then(
+          (value) => this.#answer(wireId, value),
+          (error: unknown) => this.#fail(wireId, error),
+        );
+      } else this.#answer(wireId, result);
     } catch (error) {
       this.#fail(wireId, error);
     }
@@ -84,7 +91,7 @@ class ClientSession {
     try {
       frame = pack([wireId, true], value, "the result", (shareable) => {
         const identity = proxyIdentity(shareable);
-        if (!identity || identity.managerId !== this.#managerId) throw cannotTravel(shareable, "the result");
+        if (!identity || identity.managerId !== this.#dispatcher.managerId) throw cannotTravel(shareable, "the result");
         sent.push(shareable);
         return [identity.objectId, identity.typeCode];
       });
@@ -129,31 +136,34 @@ function checkRequest(request: unknown[]): void {
   }
 }
 
-function listen(remote: Remote, link: Link, managerId: number): void {
+/**
+ * Listens on `remote`'s address for clients of the manager; `onListening`
+ * gets the bound address, `onError` what kept it from listening. Returns a
+ * function that closes the server and every connection.
+ */
+export function serveClients(remote: Remote, dispatcher: Dispatcher, onListening: (address: [string, number]) => void, onError: (error: Error) => void): () => void {
   const authkey = Buffer.from(remote.authkey);
-  const server = createServer((socket) => {
+  const sockets = new Set<Socket>();
+  const server: Server = createServer((socket) => {
+    sockets.add(socket);
+    socket.once("close", () => sockets.delete(socket));
     const connection = new Connection(socket);
     const peer = `The client at ${formatAddress(socket.remoteAddress ?? "?", socket.remotePort ?? 0)}`;
     connection.acceptPeer(authkey, peer).then(
       () => {
         connection.setLimit(remote.maxMessageSize);
-        new ClientSession(connection, link, managerId, remote.maxMessageSize);
+        new ClientSession(connection, dispatcher, remote.maxMessageSize);
       },
       () => {}, // told and dropped; nothing was read from it
     );
   });
-  server.once("error", (error) => parentPort!.postMessage({ error: serializeError(error) }));
+  server.once("error", onError);
   server.listen({ host: remote.host === "" ? undefined : remote.host, port: remote.port }, () => {
     const { address, port } = server.address() as AddressInfo;
-    parentPort!.postMessage({ address: [address, port] });
+    onListening([address, port]);
   });
+  return () => {
+    server.close();
+    for (const socket of sockets) socket.destroy();
+  };
 }
-
-async function main(): Promise<void> {
-  await startThread(data.thread);
-  const { inbox, state } = fromMessage(data.link) as { inbox: Queue<Request>; state: SharedArray<"i"> };
-  const managerId = state.get(MANAGER_ID);
-  listen(data.remote, linkOf(managerId, () => ({ inbox, state })), managerId);
-}
-
-void main();
