@@ -35,6 +35,13 @@ describe("examples", () => {
     expect(out).toBe("word counts: a=3 b=2 c=3 d=1\ntexts done: 0, 1, 2, 3; objects in the manager: 3\n");
   });
 
+  it("remote-manager.mjs serves a job queue to a producer and a consumer in other OS processes", async () => {
+    const out = await run("./remote-manager.mjs");
+    expect(out).toBe(
+      "producer: put 5 jobs\nconsumer: squares 1, 4, 9, 16, 25\nmanager: clients exited 0 0; 6 gets, 0 items left; objects in the manager: 1\n",
+    );
+  });
+
   it("thread-pool-io.mjs fetches pages at most 5 at a time", async () => {
     const out = await run("./thread-pool-io.mjs");
     expect(out).toBe("8 pages, 42326 bytes; at most 5 requests at once (maxWorkers 5)\nmap, in order: 1000, 2000, 5000\n");

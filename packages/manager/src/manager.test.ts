@@ -58,6 +58,9 @@ describe("dict proxy", () => {
     await expect(d.set("s", Symbol("x"))).rejects.toThrow(TypeError);
     expect(await d.size()).toBe(0);
     await expect(manager.dict(42 as never)).rejects.toThrow(TypeError);
+    // A request's method name never reaches Object.prototype's, whatever a caller sends.
+    const raw = d as unknown as { call(method: string, args: unknown[]): Promise<unknown> };
+    for (const name of ["constructor", "__proto__", "toString", "hasOwnProperty"]) await expect(raw.call(name, [])).rejects.toThrow(`A dict proxy has no method "${name}"`);
   });
 });
 

@@ -78,11 +78,16 @@ function reply(to: Queue<Reply> | null, message: Reply, sent?: object): void {
 const isThenable = (value: unknown): value is PromiseLike<unknown> =>
   typeof value === "object" && value !== null && typeof (value as { then?: unknown }).then === "function";
 
+/** The manager's own type `typeid` (dict, list, Namespace), if it is one. */
+function builtinType(typeid: string): (typeof TYPES)[Typeid] | undefined {
+  return Object.hasOwn(TYPES, typeid) ? TYPES[typeid as Typeid] : undefined;
+}
+
 /** Keeps a new object; returns the first proxy of it (which owns the object's first reference). */
 function adopt(inbox: Queue<Request>, state: SharedArray<"i">, typeid: string, value: unknown): object {
   const newId = nextObjectId++;
   objects.set(newId, { typeid, value });
-  return makeProxy(newProxyBlock(inbox, state, newId, typeCodeOf(TYPES[typeid as Typeid] ? (typeid as Typeid) : undefined)));
+  return makeProxy(newProxyBlock(inbox, state, newId, typeCodeOf(builtinType(typeid) ? (typeid as Typeid) : undefined)));
 }
 
 /**
@@ -94,7 +99,7 @@ function perform(inbox: Queue<Request>, state: SharedArray<"i">, op: number, obj
   if (op === COUNT) return objects.size;
   if (op === CREATE) {
     const typeid = method;
-    const type = TYPES[typeid as Typeid];
+    const type = builtinType(typeid);
     if (type) return adopt(inbox, state, typeid, type.create(args));
     // Its factory's module is imported on first use: the result comes when it is made, other requests go on meanwhile.
     if (custom.has(typeid)) return custom.create(typeid, args).then((value) => adopt(inbox, state, typeid, value));
@@ -103,9 +108,10 @@ function perform(inbox: Queue<Request>, state: SharedArray<"i">, op: number, obj
   if (op !== CALL) throw new TypeError(`Unknown request ${op}`);
   const entry = objects.get(objectId);
   if (!entry) throw new ReferenceError(`The managed object ${objectId} does not exist any more`);
-  const builtin = TYPES[entry.typeid as Typeid];
+  const builtin = builtinType(entry.typeid);
   if (!builtin) return custom.call(entry.typeid, entry.value, method, args);
-  const fn = builtin.methods[method];
+  // Own names only: a request's method name must never reach Object.prototype's (constructor, __proto__, …).
+  const fn = Object.hasOwn(builtin.methods, method) ? builtin.methods[method] : undefined;
   if (!fn) throw new TypeError(`A ${entry.typeid} proxy has no method "${method}"`);
   return fn(entry.value as never, args);
 }

@@ -9,6 +9,7 @@ import * as inputs from "./scenarios/inputs.mjs";
 import * as leaks from "./scenarios/leaks.mjs";
 import * as locks from "./scenarios/locks.mjs";
 import * as manager from "./scenarios/manager.mjs";
+import * as remoteManager from "./scenarios/remote-manager.mjs";
 import * as nested from "./scenarios/nested.mjs";
 import * as pipe from "./scenarios/pipe.mjs";
 import * as pool from "./scenarios/pool.mjs";
@@ -38,6 +39,7 @@ export const SCENARIOS = {
   "exact: SimpleQueue, 4 producers x 4 consumers": { short: 2, long: 20, run: exact.queues("SimpleQueue", 25_000) },
   "exact: Pipe, 2 senders and 2 receivers on each end": { short: 2, long: 20, run: exact.pipe(20_000) },
   "manager: a caller killed mid-call; the others count exactly, its objects go": { short: 2, long: 20, run: manager.callerKilled },
+  "manager: a remote client process killed mid-call; a remote and a local caller count exactly, its objects go": { short: 1, long: 10, run: remoteManager.clientKilled },
   "pool: workers die in tasks (exit, uncaught, out of memory)": { short: 2, long: 20, run: pool.poolWorkersDie },
   "executor: a worker dies, the executor breaks and settles every future": { short: 3, long: 20, run: pool.executorBreaks },
   "leaks: create and drop or close each primitive": { short: 1, long: 1, run: leaks.cycles(2_000), longRun: leaks.cycles(10_000) },
