@@ -1,7 +1,11 @@
 import { MultiprocError, registerErrorClass } from "@multiproc/core/internal";
 
-/** How a worker thread ended while it held a task. */
-export type WorkerDeath = "exit" | "uncaught" | "out-of-memory" | "terminated";
+/**
+ * How a worker thread ended while it held a task; "lost": a cluster job
+ * whose worker process died more often than the queue allows
+ * (`@multiproc/cluster`).
+ */
+export type WorkerDeath = "exit" | "uncaught" | "out-of-memory" | "terminated" | "lost";
 
 /**
  * A task's worker died before the task finished: it called `process.exit`,
@@ -9,7 +13,7 @@ export type WorkerDeath = "exit" | "uncaught" | "out-of-memory" | "terminated";
  * memory, or was terminated. The Pool replaced the worker; other tasks carry on.
  */
 export class WorkerDiedError extends MultiprocError {
-  /** How the worker ended: "exit", "uncaught", "out-of-memory" or "terminated". */
+  /** How the worker ended: "exit", "uncaught", "out-of-memory", "terminated", or "lost" (a cluster job). */
   readonly how: WorkerDeath;
   /** The worker thread's exit code. */
   readonly exitCode: number;

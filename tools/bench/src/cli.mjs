@@ -18,6 +18,7 @@ const AREAS = {
   pool: () => import("./workloads/pool.mjs"),
   parallel: () => import("./workloads/parallel.mjs"),
   manager: () => import("./workloads/manager.mjs"),
+  cluster: () => import("./workloads/cluster.mjs"),
 };
 
 export async function runBench({ areas = Object.keys(AREAS), smoke = false, repetitions = smoke ? 1 : 5, load = 0, only, log = console.log } = {}) {

@@ -1,6 +1,7 @@
 // What users get: every package packed as `npm publish` would pack it (and
 // checked by attw and publint, as the registry's users' tools would), the
-// tarballs installed (offline) in a fresh project outside the monorepo, and
+// tarballs installed in a fresh project outside the monorepo (third-party
+// dependencies, BullMQ's for @multiproc/cluster, from npm's cache where it has them), and
 // that project run as users run it. No workspace links, no source files.
 import { execFile } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
@@ -13,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 const run = promisify(execFile);
 const REPO = fileURLToPath(new URL("../../../", import.meta.url));
 const PROJECT = fileURLToPath(new URL("./project/", import.meta.url));
-const PACKAGES = ["core", "lock", "semaphore", "event", "shared-value", "queue", "pipe", "process", "pool", "manager", "multiproc"];
+const PACKAGES = ["core", "lock", "semaphore", "event", "shared-value", "queue", "pipe", "process", "pool", "manager", "cluster", "multiproc"];
 const TSC = join(REPO, "node_modules/typescript/bin/tsc");
 
 let dir: string;
@@ -32,7 +33,7 @@ beforeAll(async () => {
   cpSync(PROJECT, app, { recursive: true });
   const dependencies = Object.fromEntries(PACKAGES.map((name) => [name === "multiproc" ? name : `@multiproc/${name}`, `file:${tarballs.get(name)}`]));
   writeFileSync(join(app, "package.json"), JSON.stringify({ name: "consumer-app", private: true, type: "module", dependencies }, null, 2));
-  await run("npm", ["install", "--offline", "--no-audit", "--no-fund", "--ignore-scripts", "--no-package-lock"], { cwd: app });
+  await run("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", "--ignore-scripts", "--no-package-lock"], { cwd: app });
 }, 240_000);
 
 afterAll(() => {
@@ -72,6 +73,14 @@ describe("the packed packages, installed in a fresh project", () => {
   it("run a CommonJS program: require() and a Pipe to a Process", async () => {
     const { stdout } = await run(process.execPath, ["cjs.cjs"], { cwd: app, timeout: 60_000 });
     expect(JSON.parse(stdout)).toEqual({ back: { hello: "cjs" }, exitCode: 0 });
+  });
+
+  it("load @multiproc/cluster by import and require, and run its multiproc-worker bin", async () => {
+    const script = 'const cjs = require("@multiproc/cluster"); import("@multiproc/cluster").then((esm) => console.log(JSON.stringify([typeof cjs.ClusterExecutor, typeof esm.startWorker, typeof esm.JobLostError])))';
+    const { stdout } = await run(process.execPath, ["-e", script], { cwd: app });
+    expect(JSON.parse(stdout)).toEqual(["function", "function", "function"]);
+    const usage = await run(join(app, "node_modules/.bin/multiproc-worker"), ["--nope"], { cwd: app }).catch((error: { code: number; stderr: string }) => error);
+    expect(usage).toMatchObject({ code: 2, stderr: expect.stringContaining("usage: multiproc-worker --redis URL") });
   });
 
   it("bundled into one file with multiproc inlined, fail to start workers with an error that says to keep multiproc external", async () => {

@@ -1,0 +1,53 @@
+// Tasks for the cluster tests, run on the workers' pool threads.
+import { registerErrorClass } from "@multiproc/core";
+
+export class ValidationError extends Error {
+  get name() {
+    return "ValidationError";
+  }
+}
+registerErrorClass(ValidationError);
+
+export function add(a, b) {
+  return a + b;
+}
+
+export function square(x) {
+  return x * x;
+}
+
+export function whoAmI(tag) {
+  return { tag, pid: process.pid };
+}
+
+export async function sleep(ms, value) {
+  await new Promise((resolve) => setTimeout(resolve, ms));
+  return value;
+}
+
+export function fail(message) {
+  const error = new ValidationError(message, { cause: new RangeError("out of range") });
+  error.field = "age";
+  throw error;
+}
+
+export function exitNow(code) {
+  process.exit(code);
+}
+
+/** Tells the test (on the unix socket `path`) that it started here, then sleeps `ms` and returns this process's pid. */
+export async function reportAndSleep(path, ms) {
+  const { connect } = await import("node:net");
+  await new Promise((resolve, reject) => {
+    const socket = connect({ path }, () => socket.end(String(process.pid)));
+    socket.on("close", resolve);
+    socket.on("error", reject);
+  });
+  await new Promise((resolve) => setTimeout(resolve, ms));
+  return process.pid;
+}
+
+/** Kills this whole worker process (not just its pool thread), every time. */
+export function killMyProcess() {
+  process.kill(process.pid, "SIGKILL");
+}

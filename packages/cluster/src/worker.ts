@@ -1,0 +1,107 @@
+import { serialize } from "node:v8";
+import { Worker as BullWorker, type Job } from "bullmq";
+import { checkOptionNames, describe, serializeError } from "@multiproc/core/internal";
+import { task } from "@multiproc/core";
+import { Pool } from "@multiproc/pool";
+import { availableParallelism } from "node:os";
+import { closeAll, connected, connectionOf, createClient, type RedisConnection } from "./connection.js";
+import { decodePayload, encodePayload } from "./payload.js";
+import { DEFAULT_PREFIX, DEFAULT_QUEUE, type JobData, type JobResult } from "./protocol.js";
+import { taskUrlOnWorker } from "./task-path.js";
+
+/** Options of `startWorker()` (and the `multiproc-worker` CLI's flags). */
+export interface WorkerOptions {
+  /** Redis: a URL, a unix socket path or ioredis options; default `MULTIPROC_REDIS_URL`. */
+  connection?: RedisConnection;
+  /** The queue to serve; default "multiproc". */
+  queue?: string;
+  /** BullMQ's key prefix; default "mp" (the clients' too). */
+  prefix?: string;
+  /** Pool threads that run the tasks; default cpuCount(). */
+  threads?: number;
+  /** Jobs taken at once; default 2 × threads (one waiting per busy thread). */
+  concurrency?: number;
+  /** The directory task paths are resolved under; default the current directory. */
+  root?: string;
+  /** Modules each pool thread imports first (a loader, say), as Pool's `preload`. */
+  preload?: string[];
+  /** BullMQ's job lock, ms (default 30 000); the lock is renewed at half of it. */
+  lockDuration?: number;
+  /** How often stalled jobs (of dead workers) are looked for, ms (default 15 000). */
+  stalledInterval?: number;
+  /** Re-deliveries of a stalled job before it fails as lost (default 1). */
+  maxStalled?: number;
+}
+
+/** A running worker: `close()` finishes the jobs it holds (for up to `lockDuration`; never waits on a Redis that is down), then stops. */
+export interface ClusterWorker {
+  /** The pool threads that run its tasks. */
+  readonly threads: number;
+  /** Stops taking jobs, lets the jobs it holds finish (up to `lockDuration`), closes the pool and the connection; never hangs on a Redis that is down. */
+  close(): Promise<void>;
+}
+
+const OPTION_NAMES = ["connection", "queue", "prefix", "threads", "concurrency", "root", "preload", "lockDuration", "stalledInterval", "maxStalled"];
+
+/**
+ * Serves a queue: BullMQ's Worker on this thread takes jobs and keeps
+ * their locks; each task runs on a thread of a local multiproc Pool, so a
+ * CPU-bound task never blocks the lock renewal (the design spike measured
+ * false stalls, a task run twice, otherwise). Task errors complete the job
+ * with the error inside (class, stack, cause, own properties), as the
+ * local pool reports them; they are not retried.
+ */
+export async function startWorker(options: WorkerOptions = {}): Promise<ClusterWorker> {
+  checkOptionNames(options, "startWorker options", OPTION_NAMES);
+  const connection = connectionOf(options.connection, "startWorker");
+  const threads = positive(options.threads, "threads", availableParallelism());
+  const concurrency = positive(options.concurrency, "concurrency", 2 * threads);
+  const root = options.root ?? process.cwd();
+  const lockDuration = positive(options.lockDuration, "lockDuration", 30_000);
+  const client = createClient(connection, false);
+  try {
+    await connected(client, "the worker's queue");
+  } catch (error) {
+    client.disconnect();
+    throw error;
+  }
+  const pool = new Pool({ processes: threads, ...(options.preload && { preload: options.preload }) });
+  const worker = new BullWorker(options.queue ?? DEFAULT_QUEUE, (job: Job<JobData>) => run(pool, root, job.data), {
+    connection: client,
+    prefix: options.prefix ?? DEFAULT_PREFIX,
+    concurrency,
+    lockDuration,
+    stalledInterval: positive(options.stalledInterval, "stalledInterval", 15_000),
+    maxStalledCount: positive(options.maxStalled, "maxStalled", 1),
+    autorun: true,
+  });
+  worker.on("error", () => {}); // a lost connection: ioredis reconnects, the worker resumes
+  await worker.waitUntilReady();
+  return {
+    threads,
+    async close() {
+      // The jobs held finish first (up to a lock's duration: past it, they run again elsewhere anyway).
+      await closeAll([() => worker.close()], [client], lockDuration);
+      pool.close();
+      await pool.join();
+    },
+  };
+}
+
+async function run(pool: Pool, root: string, data: JobData): Promise<JobResult> {
+  try {
+    if (data?.v !== 1) throw new TypeError(`Not a multiproc job (version ${describe(data?.v)}): is a newer client using this queue?`);
+    const fn = task(taskUrlOnWorker(data.fn, root), data.fn.exportName);
+    const args = decodePayload(data.p) as unknown[];
+    const value = data.mode === "starmap" ? await pool.starmap(fn, args as unknown[][]) : await pool.apply(fn, args);
+    return { ok: true, p: encodePayload(value, "the result") };
+  } catch (error) {
+    return { ok: false, e: serialize(serializeError(error)).toString("base64") };
+  }
+}
+
+function positive(value: unknown, name: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || (value as number) < 1) throw new TypeError(`Expected \`${name}\` to be a positive integer, got ${describe(value)}`);
+  return value as number;
+}
