@@ -83,6 +83,8 @@ describe("ClusterExecutor", () => {
     await rooted.shutdown({ cancelFutures: true });
     expect(() => ex.submit(add, new Lock() as never, 1)).toThrow(/Cannot send a Lock \(from @multiproc\/lock\) in args/);
     expect(() => ex.submit(add, (() => 1) as never, 1)).toThrow(/Cannot send args\[0\]: it is a function/);
+    await expect(ex.map(square, [1, new Lock() as never]).next()).rejects.toThrow(/Cannot send a Lock \(from @multiproc\/lock\) in the call 1/);
+    await expect(ex.map(add, [1, 2, 3], [3, () => 4, 5] as never, { chunksize: 2 }).next()).rejects.toThrow(/Cannot send the calls 0–1\[1\]\[1\]: it is a function/);
     expect(() => new ClusterExecutor({ connection: redis.connection, maxInFlight: 0 })).toThrow(TypeError);
     expect(() => new ClusterExecutor({ connection: redis.connection, queu: "x" } as never)).toThrow(/queu/);
     const saved = process.env.MULTIPROC_REDIS_URL;

@@ -64,6 +64,7 @@ export class ClusterExecutor {
   readonly #ready: Promise<{ queue: Queue; router: ResultRouter; producer: Redis }>;
   readonly #waiting: Job[] = [];
   readonly #out = new Map<string, Job>();
+  readonly #portables = new WeakMap<object, PortableTask>();
   #seq = 0;
   #shutdown = false;
 
@@ -95,7 +96,7 @@ export class ClusterExecutor {
   /** Schedules `fn(...args)` on a worker (Python's `submit`): a Future of its result. TypeError at once for what cannot travel. */
   submit<F extends TaskLike>(fn: F, ...args: TaskArgs<F>): Future<TaskResult<F>> {
     this.#checkOpen();
-    return this.#enqueue(portableTask(fn, this.#root), "apply", encodePayload(args, "args")) as Future<TaskResult<F>>;
+    return this.#enqueue(this.#portable(fn), "apply", encodePayload(args, "args")) as Future<TaskResult<F>>;
   }
 
   /**
@@ -111,13 +112,17 @@ export class ClusterExecutor {
     const iterables = (hasOptions ? iterablesAndOptions.slice(0, -1) : iterablesAndOptions) as Iterable<unknown>[];
     checkOptionNames(options, "map options", ["chunksize"]);
     const chunksize = countOption(options.chunksize, "chunksize", 1);
-    const spec = portableTask(fn, this.#root);
-    const calls = zip(iterables);
-    const chunks: Future<unknown>[] = [];
+    const spec = this.#portable(fn);
+    // One iterable: chunks of single args ("map"); more: chunks of zipped args lists ("starmap").
+    const mode = iterables.length === 1 ? "map" : "starmap";
+    const calls = mode === "map" ? [...checkIterable(iterables[0], 0)] : zip(iterables);
+    // Every chunk is encoded before the first is queued: one that cannot travel queues nothing.
+    const payloads: string[] = [];
     for (let i = 0; i < calls.length; i += chunksize) {
       const chunk = calls.slice(i, i + chunksize);
-      chunks.push(this.#enqueue(spec, "starmap", encodePayload(chunk, `the calls ${i}–${i + chunk.length - 1}`)));
+      payloads.push(encodePayload(chunk, chunk.length === 1 ? `the call ${i}` : `the calls ${i}–${i + chunk.length - 1}`));
     }
+    const chunks = payloads.map((payload) => this.#enqueue(spec, mode, payload));
     try {
       for (const chunk of chunks) for (const value of (await chunk) as unknown[]) yield value as TaskResult<F>;
     } finally {
@@ -141,6 +146,16 @@ export class ClusterExecutor {
   /** `await using executor = new ClusterExecutor()`: shutdown() on leaving the block. */
   [Symbol.asyncDispose](): Promise<void> {
     return this.shutdown();
+  }
+
+  /** The task for the wire, computed once per task reference (finding its project root reads the disk). */
+  #portable(fn: unknown): PortableTask {
+    let portable = typeof fn === "object" && fn !== null ? this.#portables.get(fn) : undefined;
+    if (!portable) {
+      portable = portableTask(fn, this.#root);
+      this.#portables.set(fn as object, portable);
+    }
+    return portable;
   }
 
   #checkOpen(): void {
@@ -238,10 +253,12 @@ function countOption(value: unknown, name: string, fallback: number): number {
 /** Python's zip over the iterables: one call's args per position, up to the shortest. */
 function zip(iterables: Iterable<unknown>[]): unknown[][] {
   if (iterables.length === 0) throw new TypeError("map() needs at least one iterable of arguments");
-  const arrays = iterables.map((iterable, i) => {
-    if (iterable === null || typeof (iterable as Iterable<unknown>)[Symbol.iterator] !== "function") throw new TypeError(`Expected argument ${i + 2} of map() to be iterable, got ${describe(iterable)}`);
-    return [...iterable];
-  });
+  const arrays = iterables.map((iterable, i) => [...checkIterable(iterable, i)]);
   const length = Math.min(...arrays.map((a) => a.length));
   return Array.from({ length }, (_, i) => arrays.map((a) => a[i]));
+}
+
+function checkIterable(iterable: unknown, i: number): Iterable<unknown> {
+  if (iterable === null || typeof (iterable as Iterable<unknown>)?.[Symbol.iterator] !== "function") throw new TypeError(`Expected argument ${i + 2} of map() to be iterable, got ${describe(iterable)}`);
+  return iterable as Iterable<unknown>;
 }

@@ -4,8 +4,8 @@ import type { PortableTask } from "./task-path.js";
 export interface JobData {
   readonly v: 1;
   readonly fn: PortableTask;
-  /** "apply": `p` is one call's args; "starmap": `p` is a chunk of calls' args (a map chunk). */
-  readonly mode: "apply" | "starmap";
+  /** "apply": `p` is one call's args; "map": a chunk of single args; "starmap": a chunk of calls' args lists. */
+  readonly mode: "apply" | "map" | "starmap";
   readonly p: string;
 }
 

@@ -93,7 +93,7 @@ async function run(pool: Pool, root: string, data: JobData): Promise<JobResult> 
     if (data?.v !== 1) throw new TypeError(`Not a multiproc job (version ${describe(data?.v)}): is a newer client using this queue?`);
     const fn = task(taskUrlOnWorker(data.fn, root), data.fn.exportName);
     const args = decodePayload(data.p) as unknown[];
-    const value = data.mode === "starmap" ? await pool.starmap(fn, args as unknown[][]) : await pool.apply(fn, args);
+    const value = data.mode === "map" ? await pool.map(fn, args) : data.mode === "starmap" ? await pool.starmap(fn, args as unknown[][]) : await pool.apply(fn, args);
     return { ok: true, p: encodePayload(value, "the result") };
   } catch (error) {
     return { ok: false, e: serialize(serializeError(error)).toString("base64") };

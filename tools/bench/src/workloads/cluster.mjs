@@ -149,7 +149,7 @@ export const workloads = [
     name: "round trip, one task at a time (client, Redis, 2 worker processes on one box)",
     unit: "tasks/s",
     show: "latency",
-    size: 300,
+    size: 1_000,
     smokeSize: 5,
     contenders: [
       { name: "multiproc ClusterExecutor submit", run: (n) => oursRun(n, { inFlight: 1 }), close },

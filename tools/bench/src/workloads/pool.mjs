@@ -121,6 +121,18 @@ async function roundTrips(kind, pool, n) {
   return { ops: n, ms: performance.now() - t };
 }
 
+/** Round trips with the pool idle 1 ms between them (requests that arrive one at a time): only the calls are timed. */
+async function spacedRoundTrips(kind, pool, n) {
+  let ms = 0;
+  for (let i = 0; i < n; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 1));
+    const t = performance.now();
+    await kind.call(pool, "square", i);
+    ms += performance.now() - t;
+  }
+  return { ops: n, ms };
+}
+
 async function mapAuto(_kind, pool, n) {
   const items = Array.from({ length: n }, (_, i) => i);
   const t = performance.now();
@@ -256,6 +268,16 @@ export const workloads = [
     size: 5_000,
     smokeSize: 20,
     contenders: [...keptPools(roundTrips), { name: "Python Pool.apply (2k)", ...python("round_trip", 2_000) }],
+  },
+  {
+    area: "pool",
+    name: "one-task round trip, 1 ms idle between tasks",
+    unit: "time per task, the pool idle 1 ms before each",
+    show: "latency",
+    // Where a pool's threads have gone to sleep: the wake-ups, not the spins, are measured.
+    size: 1_000,
+    smokeSize: 10,
+    contenders: keptPools(spacedRoundTrips),
   },
   {
     area: "pool",
