@@ -42,6 +42,11 @@ describe("examples", () => {
     );
   });
 
+  it("cluster-factorial.mjs maps on two multiproc-worker processes through a Redis it starts itself", async () => {
+    const out = await run("./cluster-factorial.mjs");
+    expect(out).toBe("cluster: 200 factorials on 2 worker processes; 2000! has 5736 digits\n");
+  });
+
   it("thread-pool-io.mjs fetches pages at most 5 at a time", async () => {
     const out = await run("./thread-pool-io.mjs");
     expect(out).toBe("8 pages, 42326 bytes; at most 5 requests at once (maxWorkers 5)\nmap, in order: 1000, 2000, 5000\n");

@@ -1,27 +1,17 @@
 import { execFile } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { task } from "@multiproc/core";
 import { ClusterExecutor } from "@multiproc/cluster";
-import { startRedis, type RedisServer } from "@multiproc/test-utils/redis";
-import { JOBS, killWorkerProcesses, startReports, startWorkerProcess } from "./test-support.js";
+import { JOBS, redisForThisFile, startReports, startWorkerProcess } from "./test-support.js";
 
 // The multiproc-worker command, as operators run it.
 
 const CLI = fileURLToPath(new URL("../dist/cli.js", import.meta.url));
 const reportAndSleep = task<(path: string, ms: number) => number>(JOBS, "reportAndSleep");
 
-let redis: RedisServer;
-
-beforeAll(async () => {
-  redis = await startRedis();
-}, 60_000);
-
-afterAll(async () => {
-  await killWorkerProcesses();
-  await redis.stop();
-});
+const redis = redisForThisFile();
 
 /** Runs the CLI to its end: its exit code and stderr. */
 async function runCli(args: string[]): Promise<{ code: number; stderr: string }> {
@@ -33,9 +23,9 @@ async function runCli(args: string[]): Promise<{ code: number; stderr: string }>
 
 describe("multiproc-worker", () => {
   it("refuses unknown flags and bad numbers with the usage (exit 2), and an unreachable Redis with why (exit 1)", async () => {
-    expect(await runCli(["--redis", redis.connection.path, "--thread", "2"])).toEqual({ code: 2, stderr: expect.stringMatching(/Unknown option '--thread'[\s\S]*usage: multiproc-worker --redis URL/) });
-    expect(await runCli(["--redis", redis.connection.path, "--threads", "0"])).toEqual({ code: 2, stderr: expect.stringMatching(/--threads expects a positive integer, got "0"/) });
-    expect(await runCli(["--redis", `${redis.dir}/no-such.sock`])).toEqual({ code: 1, stderr: expect.stringMatching(/Cannot reach Redis \(the worker's queue\): connect ENOENT/) });
+    expect(await runCli(["--redis", redis().connection.path, "--thread", "2"])).toEqual({ code: 2, stderr: expect.stringMatching(/Unknown option '--thread'[\s\S]*usage: multiproc-worker --redis URL/) });
+    expect(await runCli(["--redis", redis().connection.path, "--threads", "0"])).toEqual({ code: 2, stderr: expect.stringMatching(/--threads expects a positive integer, got "0"/) });
+    expect(await runCli(["--redis", `${redis().dir}/no-such.sock`])).toEqual({ code: 1, stderr: expect.stringMatching(/Cannot reach Redis \(the worker's queue\): connect ENOENT/) });
     const saved = process.env.MULTIPROC_REDIS_URL;
     delete process.env.MULTIPROC_REDIS_URL;
     try {
@@ -47,9 +37,9 @@ describe("multiproc-worker", () => {
 
   it("SIGTERM: the job it holds finishes and its result arrives, then the process exits 0", async () => {
     const reports = await startReports();
-    await using ex = new ClusterExecutor({ connection: redis.connection, queue: "sigterm" });
+    await using ex = new ClusterExecutor({ connection: redis().connection, queue: "sigterm" });
     try {
-      const worker = await startWorkerProcess(redis, "sigterm");
+      const worker = await startWorkerProcess(redis(), "sigterm");
       const future = ex.submit(reportAndSleep, reports.path, 500);
       expect(await reports.next()).toBe(worker.pid);
       worker.child.kill("SIGTERM");

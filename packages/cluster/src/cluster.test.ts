@@ -1,12 +1,11 @@
 import { fileURLToPath } from "node:url";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { task, ValueError } from "@multiproc/core";
 import { Lock } from "@multiproc/lock";
 import { asCompleted, CancelledError, type Future } from "@multiproc/pool";
 import { ClusterExecutor } from "@multiproc/cluster";
-import { startRedis, type RedisServer } from "@multiproc/test-utils/redis";
 import { ValidationError } from "./__fixtures__/jobs.mjs";
-import { JOBS, killWorkerProcesses, startWorkerProcess, type WorkerProcess } from "./test-support.js";
+import { JOBS, redisForThisFile, startWorkerProcess, type WorkerProcess } from "./test-support.js";
 
 // A real redis-server for this file, and two multiproc-worker processes
 // started from the built CLI, as on other hosts.
@@ -18,20 +17,14 @@ const sleep = task<(ms: number, value: unknown) => unknown>(JOBS, "sleep");
 const fail = task<(message: string) => never>(JOBS, "fail");
 const exitNow = task<(code: number) => never>(JOBS, "exitNow");
 
-let redis: RedisServer;
+const redis = redisForThisFile();
 let workers: WorkerProcess[];
 
 beforeAll(async () => {
-  redis = await startRedis();
-  workers = await Promise.all([startWorkerProcess(redis, "multiproc"), startWorkerProcess(redis, "multiproc")]);
+  workers = await Promise.all([startWorkerProcess(redis(), "multiproc"), startWorkerProcess(redis(), "multiproc")]);
 }, 60_000);
 
-afterAll(async () => {
-  await killWorkerProcesses();
-  await redis.stop();
-});
-
-const executor = () => new ClusterExecutor({ connection: redis.connection });
+const executor = () => new ClusterExecutor({ connection: redis().connection });
 
 describe("ClusterExecutor", () => {
   it("runs tasks on the worker processes: each of 1000 concurrent submits, sent right after start-up, settles once with its own value", async () => {
@@ -77,7 +70,7 @@ describe("ClusterExecutor", () => {
     const submit = ex.submit.bind(ex) as (fn: unknown, ...args: unknown[]) => unknown;
     expect(() => submit(() => 1)).toThrow(/Expected a task\(url, exportName\) reference/);
     expect(() => submit(task("/elsewhere/jobs.mjs", "f"))).toThrow(/No package.json above the task module \/elsewhere\/jobs.mjs: pass `root`/);
-    const rooted = new ClusterExecutor({ connection: redis.connection, root: fileURLToPath(new URL("./__fixtures__/", import.meta.url)) });
+    const rooted = new ClusterExecutor({ connection: redis().connection, root: fileURLToPath(new URL("./__fixtures__/", import.meta.url)) });
     expect(() => rooted.submit(add, 1, 2)).not.toThrow();
     expect(() => rooted.submit(task<() => void>("/elsewhere/jobs.mjs", "f"))).toThrow(/is outside the project root/);
     await rooted.shutdown({ cancelFutures: true });
@@ -85,8 +78,8 @@ describe("ClusterExecutor", () => {
     expect(() => ex.submit(add, (() => 1) as never, 1)).toThrow(/Cannot send args\[0\]: it is a function/);
     await expect(ex.map(square, [1, new Lock() as never]).next()).rejects.toThrow(/Cannot send a Lock \(from @multiproc\/lock\) in the call 1/);
     await expect(ex.map(add, [1, 2, 3], [3, () => 4, 5] as never, { chunksize: 2 }).next()).rejects.toThrow(/Cannot send the calls 0–1\[1\]\[1\]: it is a function/);
-    expect(() => new ClusterExecutor({ connection: redis.connection, maxInFlight: 0 })).toThrow(TypeError);
-    expect(() => new ClusterExecutor({ connection: redis.connection, queu: "x" } as never)).toThrow(/queu/);
+    expect(() => new ClusterExecutor({ connection: redis().connection, maxInFlight: 0 })).toThrow(TypeError);
+    expect(() => new ClusterExecutor({ connection: redis().connection, queu: "x" } as never)).toThrow(/queu/);
     const saved = process.env.MULTIPROC_REDIS_URL;
     delete process.env.MULTIPROC_REDIS_URL;
     try {
@@ -97,13 +90,13 @@ describe("ClusterExecutor", () => {
   });
 
   it("keeps at most maxInFlight jobs in Redis; the rest wait their turn, and every one is done once", async () => {
-    await using ex = new ClusterExecutor({ connection: redis.connection, maxInFlight: 4 });
+    await using ex = new ClusterExecutor({ connection: redis().connection, maxInFlight: 4 });
     const values = await Promise.all(Array.from({ length: 60 }, (_, i) => ex.submit(sleep, 2, i)));
     expect(values).toEqual(Array.from({ length: 60 }, (_, i) => i));
   }, 60_000);
 
   it("a burst of 25 × maxInFlight with a small event stream loses nothing (events outlast the jobs in flight)", async () => {
-    await using ex = new ClusterExecutor({ connection: redis.connection, maxInFlight: 20, maxLenEvents: 400 });
+    await using ex = new ClusterExecutor({ connection: redis().connection, maxInFlight: 20, maxLenEvents: 400 });
     const values = await Promise.all(Array.from({ length: 500 }, (_, i) => ex.submit(square, i)));
     expect(values).toEqual(Array.from({ length: 500 }, (_, i) => i * i));
   }, 60_000);
@@ -120,7 +113,7 @@ describe("ClusterExecutor", () => {
   }, 60_000);
 
   it("cancel() drops a queued job; shutdown refuses new work, waits for the rest, or cancels it", async () => {
-    const idle = new ClusterExecutor({ connection: redis.connection, queue: "nobody-serves-this" });
+    const idle = new ClusterExecutor({ connection: redis().connection, queue: "nobody-serves-this" });
     const queued = idle.submit(add, 1, 2);
     expect(queued.cancel()).toBe(true);
     await expect(queued.result()).rejects.toThrow(CancelledError);
@@ -141,14 +134,14 @@ describe("when Redis is down", () => {
   it("a submit rejects promptly with a clear error; shutdown does not hang; new work flows once it is back", async () => {
     const ex = executor();
     expect(await ex.submit(add, 1, 1)).toBe(2);
-    await redis.kill();
+    await redis().kill();
     const started = Date.now();
     await expect(ex.submit(add, 2, 2)).rejects.toThrow(/Could not queue the task on Redis: Redis is not reachable/);
     expect(Date.now() - started).toBeLessThan(20_000);
-    await redis.restart();
+    await redis().restart();
     await expect(ex.shutdown()).resolves.toBeUndefined();
     // An executor whose Redis is not there at all: its submits reject at once, saying so.
-    const nowhere = new ClusterExecutor({ connection: { path: `${redis.dir}/no-such.sock` } });
+    const nowhere = new ClusterExecutor({ connection: { path: `${redis().dir}/no-such.sock` } });
     await expect(nowhere.submit(add, 1, 1)).rejects.toThrow(/Could not queue the task on Redis: Cannot reach Redis \(the queue\): connect ENOENT/);
     await expect(nowhere.shutdown()).resolves.toBeUndefined();
     const again = executor();

@@ -6,7 +6,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
-import type { RedisServer } from "@multiproc/test-utils/redis";
+import { afterAll, beforeAll } from "vitest";
+import { startRedis, type RedisServer } from "@multiproc/test-utils/redis";
 
 const CLI = fileURLToPath(new URL("../dist/cli.js", import.meta.url));
 export const ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -71,4 +72,21 @@ export async function startReports(): Promise<{ path: string; next(): Promise<nu
     next: () => (arrived.length > 0 ? Promise.resolve(arrived.shift()!) : new Promise((resolve) => waiting.push(resolve))),
     close: () => server.close(),
   };
+}
+
+/**
+ * A redis-server for the calling test file: started before its tests,
+ * stopped after them together with every worker process they started.
+ * Returns a getter (the server exists once beforeAll has run).
+ */
+export function redisForThisFile(): () => RedisServer {
+  let redis: RedisServer | undefined;
+  beforeAll(async () => {
+    redis = await startRedis();
+  }, 60_000);
+  afterAll(async () => {
+    await killWorkerProcesses();
+    await redis?.stop();
+  });
+  return () => redis!;
 }

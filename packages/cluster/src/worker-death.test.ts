@@ -1,9 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { task } from "@multiproc/core";
 import { WorkerDiedError } from "@multiproc/pool";
 import { ClusterExecutor } from "@multiproc/cluster";
-import { startRedis, type RedisServer } from "@multiproc/test-utils/redis";
-import { JOBS, killWorkerProcesses, startReports, startWorkerProcess } from "./test-support.js";
+import { JOBS, redisForThisFile, startReports, startWorkerProcess } from "./test-support.js";
 
 // Worker processes that die: at-least-once delivery, each Future settled once.
 // Workers run with a 1 s lock and a 0.5 s stalled check (test-support).
@@ -12,28 +11,19 @@ const reportAndSleep = task<(path: string, ms: number) => number>(JOBS, "reportA
 const killMyProcess = task<() => never>(JOBS, "killMyProcess");
 const add = task<(a: number, b: number) => number>(JOBS, "add");
 
-let redis: RedisServer;
-
-beforeAll(async () => {
-  redis = await startRedis();
-}, 60_000);
-
-afterAll(async () => {
-  await killWorkerProcesses();
-  await redis.stop();
-});
+const redis = redisForThisFile();
 
 describe("a worker process that dies", () => {
   it("SIGKILLed mid-task: the task runs again on another worker and its future settles once, with that run's result", async () => {
     const reports = await startReports();
-    await using ex = new ClusterExecutor({ connection: redis.connection, queue: "sigkill" });
+    await using ex = new ClusterExecutor({ connection: redis().connection, queue: "sigkill" });
     try {
-      const first = await startWorkerProcess(redis, "sigkill");
+      const first = await startWorkerProcess(redis(), "sigkill");
       const future = ex.submit(reportAndSleep, reports.path, 1500);
       expect(await reports.next()).toBe(first.pid); // it runs on the only worker
       first.child.kill("SIGKILL");
       await first.exited;
-      const second = await startWorkerProcess(redis, "sigkill");
+      const second = await startWorkerProcess(redis(), "sigkill");
       expect(await reports.next()).toBe(second.pid); // re-delivered once the lock lapsed
       let settled = 0;
       future.addDoneCallback(() => settled++);
@@ -46,12 +36,12 @@ describe("a worker process that dies", () => {
   }, 60_000);
 
   it("a task that kills its process every time: WorkerDiedError (how 'lost') after --max-stalled re-deliveries, and the executor goes on", async () => {
-    await using ex = new ClusterExecutor({ connection: redis.connection, queue: "killer" });
+    await using ex = new ClusterExecutor({ connection: redis().connection, queue: "killer" });
     // Two workers, each replaced when it dies, as a supervisor (systemd, Kubernetes) would.
     let deaths = 0;
     let stopping = false;
     const keepAlive = async (): Promise<void> => {
-      const worker = await startWorkerProcess(redis, "killer", ["--max-stalled", "1"]);
+      const worker = await startWorkerProcess(redis(), "killer", ["--max-stalled", "1"]);
       void worker.exited.then(() => {
         deaths++;
         if (!stopping) void keepAlive();

@@ -1,4 +1,4 @@
-import { TimeoutError, timeoutOf, ValueError, waitForPromise, type WaitOptions } from "@multiproc/core/internal";
+import { describe, TimeoutError, timeoutOf, ValueError, waitForPromise, type WaitOptions } from "@multiproc/core/internal";
 import { reportCallbackError } from "./callback-error.js";
 
 type Outcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
@@ -14,9 +14,14 @@ export class AsyncResult<T> {
   readonly #done: Promise<void>;
   readonly #id = ++created;
 
-  /** @internal Made by Pool's `applyAsync`, `mapAsync` and `starmapAsync`. */
+  /**
+   * Made by a pool's `applyAsync`, `mapAsync` and `starmapAsync` (this
+   * package's Pool, `@multiproc/cluster`'s ClusterPool) from the Promise of
+   * the outcome; the callbacks run once it settles (what they throw is
+   * reported, never lost).
+   */
   constructor(promise: Promise<T>, callback?: (value: T) => void, errorCallback?: (error: unknown) => void) {
-    if (!(promise instanceof Promise)) throw new TypeError("An AsyncResult is made by Pool's applyAsync, mapAsync or starmapAsync; it cannot be constructed directly");
+    if (!(promise instanceof Promise)) throw new TypeError(`An AsyncResult is made from a Promise of the outcome, got ${describe(promise)}`);
     this.#done = promise.then(
       (value) => {
         this.#outcome = { ok: true, value };

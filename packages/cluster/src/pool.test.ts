@@ -1,0 +1,102 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { task, ValueError } from "@multiproc/core";
+import { CancelledError } from "@multiproc/pool";
+import { ClusterPool } from "@multiproc/cluster";
+import { ValidationError } from "./__fixtures__/jobs.mjs";
+import { JOBS, redisForThisFile, startWorkerProcess } from "./test-support.js";
+
+// ClusterPool: the local Pool's methods, on two multiproc-worker processes.
+
+const add = task<(a: number, b: number) => number>(JOBS, "add");
+const square = task<(x: number) => number>(JOBS, "square");
+const sleep = task<(ms: number, value: unknown) => unknown>(JOBS, "sleep");
+const fail = task<(message: string) => never>(JOBS, "fail");
+
+const redis = redisForThisFile();
+
+beforeAll(async () => {
+  await Promise.all([startWorkerProcess(redis(), "multiproc"), startWorkerProcess(redis(), "multiproc")]);
+}, 60_000);
+
+const newPool = () => new ClusterPool({ connection: redis().connection });
+
+describe("ClusterPool", () => {
+  it("apply, applyAsync (with its callback), map, mapAsync, starmap: every result in input order", async () => {
+    await using pool = newPool();
+    expect(await pool.apply(add, [2, 3])).toBe(5);
+    const seen: number[] = [];
+    const async = pool.applyAsync(add, [20, 22], { callback: (value) => seen.push(value) });
+    expect(await async.get()).toBe(42);
+    expect([async.ready(), async.successful(), seen]).toEqual([true, true, [42]]);
+    const xs = Array.from({ length: 1000 }, (_, i) => i);
+    expect(await pool.map(square, xs)).toEqual(xs.map((x) => x * x)); // automatic chunks: about 4 per worker process
+    const progress: [number, number | undefined][] = [];
+    const mapped = pool.mapAsync(square, xs, { chunksize: 100, onProgress: (done, total) => progress.push([done, total]) });
+    expect(await mapped.get()).toEqual(xs.map((x) => x * x));
+    expect(progress.map(([done]) => done)).toEqual(Array.from({ length: 10 }, (_, i) => 100 * (i + 1)));
+    expect(progress.every(([, total]) => total === 1000)).toBe(true);
+    expect(await pool.starmap(add, [[1, 2], [3, 4], [5, 6]])).toEqual([3, 7, 11]);
+    async function* lazy() {
+      yield 3;
+      yield 4;
+    }
+    expect(await pool.map(square, lazy())).toEqual([9, 16]);
+    expect(await pool.map(square, [])).toEqual([]);
+  }, 60_000);
+
+  it("imap gives results in order and reads an endless input only as far as it needs; imapUnordered gives each once", async () => {
+    await using pool = newPool();
+    let read = 0;
+    function* naturals() {
+      for (let i = 0; ; i++) {
+        read++;
+        yield i;
+      }
+    }
+    const firsts: number[] = [];
+    for await (const value of pool.imap(square, naturals())) {
+      firsts.push(value);
+      if (firsts.length === 10) break;
+    }
+    expect(firsts).toEqual(Array.from({ length: 10 }, (_, i) => i * i));
+    expect(read).toBeLessThanOrEqual(10 + 64); // at most a window of jobs beyond what was consumed
+    const unordered: number[] = [];
+    for await (const value of pool.imapUnordered(square, Array.from({ length: 300 }, (_, i) => i), { chunksize: 7 })) unordered.push(value);
+    expect(unordered.sort((a, b) => a - b)).toEqual(Array.from({ length: 300 }, (_, i) => i * i).sort((a, b) => a - b));
+  }, 60_000);
+
+  it("errors: a task's own (with its class), bad input, options that mean nothing across machines, a signal", async () => {
+    await using pool = newPool();
+    await expect(pool.map(fail, ["bad age"])).rejects.toBeInstanceOf(ValidationError);
+    const errors: unknown[] = [];
+    await pool.applyAsync(fail, ["no"], { errorCallback: (error) => errors.push(error) }).wait();
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toBeInstanceOf(ValidationError);
+    await expect(pool.starmap(add, [[1, 2], 3 as never])).rejects.toThrow(/Expected item 1 of starmap's iterable to be an array of arguments, got 3/);
+    expect(() => pool.apply(add, 1 as never)).toThrow(/Expected `args` to be an array, got 1/);
+    expect(() => pool.apply(add, [1, 2], { signal: AbortSignal.abort() } as never)).toThrow(/`signal` is not supported by ClusterPool yet/);
+    expect(() => pool.mapAsync(square, [1], { chunksize: 0 })).toThrow(/Expected `chunksize` to be a positive integer, got 0/);
+    expect(() => new ClusterPool({ connection: redis().connection, processes: 4 } as never)).toThrow(/`processes` has no meaning for a ClusterPool: its size is the multiproc-worker processes serving the queue and their --threads/);
+    expect(() => new ClusterPool({ connection: redis().connection, initializer: add } as never)).toThrow(/`initializer` has no meaning for a ClusterPool/);
+    expect(() => new ClusterPool({ connection: redis().connection, bogus: 1 } as never)).toThrow(/bogus/);
+  }, 60_000);
+
+  it("close() refuses new tasks and join() waits for the queued ones; terminate() fails what is unfinished with CancelledError", async () => {
+    const pool = newPool();
+    const pending = pool.apply(sleep, [100, "done"]);
+    await expect(pool.join()).rejects.toThrow(ValueError);
+    pool.close();
+    expect(() => pool.apply(add, [1, 2])).toThrow(new ValueError("Pool not running"));
+    await pool.join();
+    expect(await pending).toBe("done");
+
+    const idle = new ClusterPool({ connection: redis().connection, queue: "nobody-serves-this" });
+    const never = Promise.allSettled([idle.apply(add, [1, 2]), idle.map(square, [1, 2, 3])]);
+    await idle.terminate();
+    for (const outcome of await never) {
+      expect(outcome.status).toBe("rejected");
+      expect((outcome as PromiseRejectedResult).reason).toBeInstanceOf(CancelledError);
+    }
+    expect(() => idle.apply(add, [1, 2])).toThrow(new ValueError("Pool not running"));
+  }, 60_000);
+});

@@ -1,0 +1,278 @@
+import { checkOptionNames, describe, ValueError } from "@multiproc/core/internal";
+import type { TaskArgs, TaskLike, TaskResult } from "@multiproc/core";
+import { AsyncResult, CancelledError, type AnyIterable, type Future, type TaskItem } from "@multiproc/pool";
+import { CLIENT_OPTIONS, countOption, JobClient, type ClusterOptions } from "./client.js";
+import { chunked } from "./executor.js";
+import { encodePayload } from "./payload.js";
+
+/** Options of `new ClusterPool()`. */
+export type ClusterPoolOptions = ClusterOptions;
+
+/** Options of `apply` and `applyAsync`. */
+export interface ClusterApplyOptions<R> {
+  /** Called with the result when the task succeeds (Python's `callback`). */
+  callback?: ((value: R) => void) | undefined;
+  /** Called with the error when the task fails (Python's `error_callback`). */
+  errorCallback?: ((error: unknown) => void) | undefined;
+}
+
+/** Options of `map`, `starmap`, `imap` and `imapUnordered`. */
+export interface ClusterPoolMapOptions {
+  /** Items per job; default: about four jobs per worker process serving the queue (map), 1 (imap). */
+  chunksize?: number | undefined;
+  /** Called as jobs finish, with the items done so far and the total (undefined while a lazy input is not exhausted). */
+  onProgress?: ((done: number, total: number | undefined) => void) | undefined;
+}
+
+/** Options of `mapAsync` and `starmapAsync`. */
+export interface ClusterPoolMapAsyncOptions<R> extends ClusterPoolMapOptions {
+  /** Called with all results, in input order, when every task succeeded. */
+  callback?: ((values: R[]) => void) | undefined;
+  /** Called with the first error when a task fails. */
+  errorCallback?: ((error: unknown) => void) | undefined;
+}
+
+
+/** Pool options that mean something for threads on one machine only, and what sets the same across machines. */
+const LOCAL_ONLY: Record<string, string> = {
+  processes: "its size is the multiproc-worker processes serving the queue and their --threads",
+  initializer: "the workers' --preload modules run in each pool thread first",
+  initargs: "the workers' --preload modules run in each pool thread first",
+  maxtasksperchild: "the workers' pool threads are replaced when they die",
+  resourceLimits: "start the workers with node's --max-old-space-size",
+  preload: "start the workers with --preload",
+};
+const APPLY_OPTIONS = ["callback", "errorCallback"];
+const MAP_OPTIONS = ["chunksize", "onProgress"];
+const MAP_ASYNC_OPTIONS = [...MAP_OPTIONS, "callback", "errorCallback"];
+/** Jobs an imap keeps out at once: enough to keep workers busy, few enough that an endless input is read lazily. */
+const IMAP_WINDOW = 64;
+
+/**
+ * Python's `multiprocessing.Pool` across machines, as Ray's
+ * `ray.util.multiprocessing.Pool`: the local Pool's methods, with tasks run
+ * by `multiproc-worker` processes through a BullMQ queue on Redis.
+ * Delivery is at-least-once (see the package README); options that only
+ * make sense on one machine are a TypeError that says what to use instead.
+ *
+ * @example
+ * ```ts
+ * await using pool = new ClusterPool({ connection: "redis://10.0.0.2:6379" });
+ * const digits = task(new URL("./jobs.js", import.meta.url), "factorialDigits");
+ * console.log(await pool.map(digits, [10, 100, 1000])); // [7, 158, 2568]
+ * ```
+ */
+export class ClusterPool {
+  readonly #client: JobClient;
+  /** Every Future this pool made and has not seen settle (terminate fails them). */
+  readonly #unsettled = new Set<Future<unknown>>();
+  /** Maps whose input is being read or whose chunk size is being worked out (join waits for them too). */
+  readonly #preparing = new Set<Promise<unknown>>();
+  #state: "open" | "closed" | "terminated" = "open";
+
+  constructor(options: ClusterPoolOptions = {}) {
+    if (options !== null && typeof options === "object") {
+      for (const name of Object.keys(options)) {
+        if (name in LOCAL_ONLY) throw new TypeError(`\`${name}\` has no meaning for a ClusterPool: ${LOCAL_ONLY[name]}`);
+      }
+    }
+    checkOptionNames(options, "ClusterPool options", CLIENT_OPTIONS);
+    this.#client = new JobClient(options, "ClusterPool");
+  }
+
+  /** `fn(...args)` on a worker. */
+  apply<F extends TaskLike>(fn: F, args?: TaskArgs<F>, options?: Record<never, never>): Promise<TaskResult<F>> {
+    checkApplyOptions(options, []);
+    return this.#apply(fn, args).result() as Promise<TaskResult<F>>;
+  }
+
+  /** `apply()` that returns an AsyncResult at once: poll it with `ready()`, or `get()` the result. */
+  applyAsync<F extends TaskLike>(fn: F, args?: TaskArgs<F>, options?: ClusterApplyOptions<TaskResult<F>>): AsyncResult<TaskResult<F>> {
+    const o = checkApplyOptions(options, APPLY_OPTIONS) as ClusterApplyOptions<TaskResult<F>>;
+    return new AsyncResult(this.#apply(fn, args).result() as Promise<TaskResult<F>>, o.callback, o.errorCallback);
+  }
+
+  /** `fn(item)` for every item, results in input order. */
+  map<F extends TaskLike>(fn: F, iterable: AnyIterable<TaskItem<F>>, options?: ClusterPoolMapOptions): Promise<TaskResult<F>[]> {
+    return this.mapAsync(fn, iterable, options).get();
+  }
+
+  /** `map()` that returns an AsyncResult at once, resolving to every result in input order. */
+  mapAsync<F extends TaskLike>(fn: F, iterable: AnyIterable<TaskItem<F>>, options?: ClusterPoolMapAsyncOptions<TaskResult<F>>): AsyncResult<TaskResult<F>[]> {
+    return this.#mapAsync(fn, iterable, options, "map");
+  }
+
+  /** `fn(...args)` for every args list, results in input order. */
+  starmap<F extends TaskLike>(fn: F, iterable: AnyIterable<TaskArgs<F>>, options?: ClusterPoolMapOptions): Promise<TaskResult<F>[]> {
+    return this.starmapAsync(fn, iterable, options).get();
+  }
+
+  /** `starmap()` that returns an AsyncResult at once, resolving to every result in input order. */
+  starmapAsync<F extends TaskLike>(fn: F, iterable: AnyIterable<TaskArgs<F>>, options?: ClusterPoolMapAsyncOptions<TaskResult<F>>): AsyncResult<TaskResult<F>[]> {
+    return this.#mapAsync(fn, iterable, options, "starmap");
+  }
+
+  /** A lazy, ordered map: reads the input as jobs go out (chunksize 1 by default, as Python); stopping early drops what has not started. */
+  imap<F extends TaskLike>(fn: F, iterable: AnyIterable<TaskItem<F>>, options?: ClusterPoolMapOptions): AsyncGenerator<TaskResult<F>> {
+    return this.#imap(fn, iterable, options, true) as AsyncGenerator<TaskResult<F>>;
+  }
+
+  /** imap, yielding results as they finish. */
+  imapUnordered<F extends TaskLike>(fn: F, iterable: AnyIterable<TaskItem<F>>, options?: ClusterPoolMapOptions): AsyncGenerator<TaskResult<F>> {
+    return this.#imap(fn, iterable, options, false) as AsyncGenerator<TaskResult<F>>;
+  }
+
+  /** No new tasks; join() then waits for the queued ones. */
+  close(): void {
+    if (this.#state === "open") this.#state = "closed";
+  }
+
+  /** Waits for every task, then closes the connections; call close() or terminate() first (ValueError otherwise). */
+  async join(): Promise<void> {
+    if (this.#state === "open") throw new ValueError("Pool is still running: call close() or terminate() before join()");
+    await Promise.allSettled([...this.#preparing]);
+    await this.#client.drained();
+    await this.#client.close();
+  }
+
+  /**
+   * Stops now: queued jobs are removed from Redis, and every unfinished
+   * task fails with CancelledError (a job already running on a worker
+   * runs to its end there; its result is ignored). Then the connections close.
+   */
+  async terminate(): Promise<void> {
+    this.#state = "terminated";
+    this.#client.cancelAll();
+    for (const future of this.#unsettled) {
+      if (!future.done()) future.setException(new CancelledError("The pool was terminated (the job may still finish on its worker; its result is ignored)"));
+    }
+    await this.#client.close();
+  }
+
+  /** `await using pool = new ClusterPool()`: terminate() on leaving the block, as Python's `with Pool()`. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.terminate();
+  }
+
+  #checkOpen(): void {
+    if (this.#state !== "open") throw new ValueError("Pool not running");
+  }
+
+  #track<T>(future: Future<T>): Future<T> {
+    this.#unsettled.add(future as Future<unknown>);
+    future.addDoneCallback(() => this.#unsettled.delete(future as Future<unknown>));
+    return future;
+  }
+
+  #apply(fn: unknown, args: unknown): Future<unknown> {
+    this.#checkOpen();
+    if (args !== undefined && !Array.isArray(args)) throw new TypeError(`Expected \`args\` to be an array, got ${describe(args)}`);
+    return this.#track(this.#client.enqueue(this.#client.portable(fn), "apply", encodePayload(args ?? [], "args")));
+  }
+
+  #mapAsync<R>(fn: unknown, iterable: AnyIterable<unknown>, options: ClusterPoolMapAsyncOptions<R> | undefined, mode: "map" | "starmap"): AsyncResult<R[]> {
+    const o = checkOptionNames(options, "map options", MAP_ASYNC_OPTIONS) as ClusterPoolMapAsyncOptions<R>;
+    const chunksize = o.chunksize === undefined ? undefined : countOption(o.chunksize, "chunksize", 1);
+    this.#checkOpen();
+    const spec = this.#client.portable(fn);
+    const run = async (items: unknown[]): Promise<R[]> => {
+      if (mode === "starmap") checkArgsLists(items);
+      const size = chunksize ?? Math.max(1, Math.ceil(items.length / (4 * Math.max(1, await this.#client.workers()))));
+      // Submitted before close() it still runs (as Python's); terminate() meanwhile cancels it.
+      if (this.#state === "terminated") throw new CancelledError("The pool was terminated");
+      const futures = this.#client.enqueueChunks(spec, mode, chunked(items, size)).map((f) => this.#track(f));
+      let done = 0;
+      const results = await Promise.all(
+        futures.map(async (future) => {
+          const values = (await future.result()) as R[];
+          done += values.length;
+          o.onProgress?.(done, items.length);
+          return values;
+        }),
+      );
+      return results.flat();
+    };
+    // An array is checked and queued now (its errors are the call's); a lazy input once it is read.
+    const promise = Array.isArray(iterable) ? Promise.resolve().then(() => run(iterable)) : collect(iterable).then(run);
+    this.#preparing.add(promise);
+    const forget = () => this.#preparing.delete(promise);
+    promise.then(forget, forget);
+    return new AsyncResult(promise, o.callback, o.errorCallback);
+  }
+
+  async *#imap(fn: unknown, iterable: AnyIterable<unknown>, options: ClusterPoolMapOptions | undefined, ordered: boolean): AsyncGenerator<unknown> {
+    const o = checkOptionNames(options, "imap options", MAP_OPTIONS) as ClusterPoolMapOptions;
+    const chunksize = countOption(o.chunksize, "chunksize", 1);
+    this.#checkOpen();
+    const spec = this.#client.portable(fn);
+    const iterator = iteratorOf(iterable);
+    const out: Future<unknown>[] = [];
+    let read = 0;
+    let done = 0;
+    let exhausted = false;
+    try {
+      for (;;) {
+        // Keep up to IMAP_WINDOW jobs out, reading the input only as far as that.
+        while (!exhausted && out.length < IMAP_WINDOW) {
+          const items: unknown[] = [];
+          while (items.length < chunksize) {
+            const step = await iterator.next();
+            if (step.done) {
+              exhausted = true;
+              break;
+            }
+            items.push(step.value);
+          }
+          if (items.length === 0) break;
+          this.#checkOpen();
+          out.push(...this.#client.enqueueChunks(spec, "map", [{ items, from: read }]).map((f) => this.#track(f)));
+          read += items.length;
+        }
+        if (out.length === 0) return;
+        const next = ordered ? out[0]! : (await firstDone(out)).future;
+        const values = (await next.result()) as unknown[];
+        out.splice(out.indexOf(next), 1);
+        done += values.length;
+        o.onProgress?.(done, exhausted ? read : undefined);
+        for (const value of values) yield value;
+      }
+    } finally {
+      for (const future of out) future.cancel(); // stopped early: what has not started is dropped
+      if (!exhausted) await (iterator as AsyncIterator<unknown>).return?.();
+    }
+  }
+}
+
+function checkApplyOptions(options: unknown, names: string[]): object {
+  if (options !== null && typeof options === "object" && "signal" in options) {
+    throw new TypeError("`signal` is not supported by ClusterPool yet: a job that has started runs to its end on its worker. Use terminate(), or ClusterExecutor's future.cancel() for a queued job");
+  }
+  return checkOptionNames(options as object | undefined, "apply options", names);
+}
+
+function checkArgsLists(items: unknown[]): void {
+  items.forEach((args, i) => {
+    if (!Array.isArray(args)) throw new TypeError(`Expected item ${i} of starmap's iterable to be an array of arguments, got ${describe(args)}`);
+  });
+}
+
+function iteratorOf(iterable: AnyIterable<unknown>): Iterator<unknown> | AsyncIterator<unknown> {
+  const source = iterable as Partial<Iterable<unknown> & AsyncIterable<unknown>> | null | undefined;
+  if (typeof source?.[Symbol.asyncIterator] === "function") return source[Symbol.asyncIterator]!();
+  if (typeof source?.[Symbol.iterator] === "function") return source[Symbol.iterator]!();
+  throw new TypeError(`Expected \`iterable\` to be an iterable or an async iterable, got ${describe(iterable)}`);
+}
+
+async function collect(iterable: AnyIterable<unknown>): Promise<unknown[]> {
+  const iterator = iteratorOf(iterable);
+  const all: unknown[] = [];
+  for (let step = await iterator.next(); !step.done; step = await iterator.next()) all.push(step.value);
+  return all;
+}
+
+/** The first of `futures` to finish (boxed: a Future is thenable, and a promise would adopt its outcome). */
+function firstDone(futures: Future<unknown>[]): Promise<{ future: Future<unknown> }> {
+  return new Promise((resolve) => {
+    for (const future of futures) future.addDoneCallback(() => resolve({ future }));
+  });
+}
