@@ -59,8 +59,8 @@ describe("multiproc", () => {
     for (const internal of ["lockMutex", "encode", "startThread", "waitSync", "scan", "KIND", "WAITABLE"]) expect(umbrella).not.toHaveProperty(internal);
   });
 
-  it("refuses to construct the classes that only the library makes", () => {
-    expect(() => new (umbrella.AsyncResult as unknown as new () => unknown)()).toThrow(/made by Pool's applyAsync, mapAsync or starmapAsync/);
+  it("refuses to construct the classes that only the library makes, or without what they are made from", () => {
+    expect(() => new (umbrella.AsyncResult as unknown as new () => unknown)()).toThrow(/An AsyncResult is made from a Promise of the outcome, got undefined/);
     expect(() => new (umbrella.ParentProcess as unknown as new () => unknown)()).toThrow(/made by parentProcess\(\)/);
   });
 

@@ -4,6 +4,7 @@
 // each) and returns the failures. `perRunMs`: the time a run may take before
 // it counts as hung, when the default (60 s) is too short for it.
 import * as barrier from "./scenarios/barrier.mjs";
+import * as cluster from "./scenarios/cluster.mjs";
 import * as exact from "./scenarios/exact.mjs";
 import * as inputs from "./scenarios/inputs.mjs";
 import * as leaks from "./scenarios/leaks.mjs";
@@ -52,4 +53,12 @@ export const SCENARIOS = {
   "round trip: arbitrary values as a Process's args": { short: 20, long: 200, batch: roundtrip.processArgs },
   "round trip: arbitrary values as a Pool task's args and result": { short: 100, long: 200, batch: roundtrip.poolArgs },
   "inputs: bad arguments to every constructor and method": { short: 1, long: 1, run: inputs.badInputs },
+  // A real redis-server and 2 worker processes per run; 20k tasks take about 5-10 s on 2 cores (short: 5k).
+  "cluster: a 20k-task burst right after start-up, a worker process SIGKILLed mid-burst; every future once, with its own value": {
+    short: 1,
+    long: 10,
+    perRunMs: 180_000,
+    run: cluster.burstWithWorkerKilled(5_000),
+    longRun: cluster.burstWithWorkerKilled(20_000),
+  },
 };
