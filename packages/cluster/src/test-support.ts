@@ -19,7 +19,11 @@ export interface WorkerProcess {
   readonly exited: Promise<unknown>;
 }
 
-const started = new Set<WorkerProcess>();
+/** Every worker process spawned and not yet exited, ready or not (a test may end while one starts). */
+const started = new Set<{ child: ChildProcess; exited: Promise<unknown> }>();
+process.on("exit", () => {
+  for (const { child } of started) child.kill("SIGKILL");
+});
 
 /** Starts `multiproc-worker` on `redis` (one pool thread, 2 jobs at once, short locks) and resolves once it serves. */
 export async function startWorkerProcess(redis: RedisServer, queue: string, extra: string[] = []): Promise<WorkerProcess> {
@@ -27,16 +31,16 @@ export async function startWorkerProcess(redis: RedisServer, queue: string, extr
   args.push("--lock-duration", "1000", "--stalled-interval", "500", ...extra);
   const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "inherit"] });
   const exited = once(child, "exit");
+  const entry = { child, exited };
+  started.add(entry);
+  void exited.then(() => started.delete(entry));
   const line = await new Promise<string>((resolve, reject) => {
     createInterface({ input: child.stdout! }).once("line", resolve);
     void exited.then(([code]) => reject(new Error(`multiproc-worker exited (${String(code)}) before it served`)));
   });
   const { ready, pid } = JSON.parse(line) as { ready: boolean; pid: number };
   if (!ready) throw new Error(`multiproc-worker said ${line}`);
-  const worker = { child, pid, exited };
-  started.add(worker);
-  void exited.then(() => started.delete(worker));
-  return worker;
+  return { child, pid, exited };
 }
 
 /** SIGKILLs every worker process still running and waits for their exits. */
