@@ -20,6 +20,8 @@ const RECONCILE_RETRY_MS = 500;
 
 type Emit = (event: string | symbol, ...args: unknown[]) => boolean;
 
+const STREAM_ID = /^\d+-\d+$/;
+
 /** QueueEvents and the id of the last stream entry it handed out (every event's last argument). */
 interface TrackedQueueEvents extends QueueEvents {
   lastId: string;
@@ -31,7 +33,8 @@ function tracked(events: QueueEvents, lastId: string): TrackedQueueEvents {
   const emit = (events.emit as Emit).bind(events);
   (self as unknown as { emit: Emit }).emit = (event, ...args) => {
     const id = args[args.length - 1];
-    if (typeof id === "string" && /^\d+-\d+$/.test(id) && compareIds(id, self.lastId) > 0) {
+    // XREAD hands entries out in stream order (each twice: "completed" and "completed:<id>"), so no ordering check per event.
+    if (typeof id === "string" && id !== self.lastId && STREAM_ID.test(id)) {
       self.lastId = id;
       self.onProgress?.();
     }
