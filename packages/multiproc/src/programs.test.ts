@@ -15,6 +15,11 @@ describe("programs", () => {
     expect(lines).toHaveLength(24);
   });
 
+  it("a Pool and an executor left open do not keep Node alive once idle, and take tasks again after sitting idle", async () => {
+    const { stdout } = await run("idle-pool.mjs");
+    expect(stdout).toBe("line 1\nline 2\nline 3\nline 4\ndone\n");
+  });
+
   it("pool workers' output all reaches stdout, even when the pool is terminated right after", async () => {
     for (let i = 0; i < 3; i++) {
       const { stdout } = await run("pool-output.mjs", "terminate");

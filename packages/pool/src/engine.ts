@@ -16,7 +16,7 @@ import {
   type TaskSpec,
 } from "@multiproc/core/internal";
 import { Queue } from "@multiproc/queue";
-import { NOTHING, putAll, tryGetNowait, watchFor } from "@multiproc/queue/internal";
+import { getUnreferenced, NOTHING, putAllLater, tryGetNowait, wakeGetters, watchFor, WatchAfterWake } from "@multiproc/queue/internal";
 import { BrokenPoolError, CancelledError, WorkerDiedError, type WorkerDeath } from "./errors.js";
 import { encodeSpec, resultId, resultMicros, resultStatus, resultValue, setTaskId, taskFnId, taskId, taskPayload } from "./messages.js";
 import { FAILED, INIT_FAILED, READY, STARTED, type PoolWorkerData } from "./protocol.js";
@@ -78,6 +78,8 @@ interface Slot {
   readonly held: number[];
   /** Messages given in this dispatch round, put in one go by #flush (one wake-up for the worker). */
   readonly outbox: Uint8Array[];
+  /** The worker sleeps and its new tasks need a wake-up, which #wakeWorkers gives. */
+  asleep: number;
   /** Set when this side stops the worker: how the task it runs should fail. */
   stopError: unknown;
   uncaught: Error | undefined;
@@ -130,12 +132,15 @@ function release(slot: Slot, id: number): void {
  * Before the pump sleeps, it watches the results queue this long: a tiny
  * task's result comes back within tens of microseconds, and an
  * Atomics.waitAsync wake-up through the event loop costs about as much
- * again. Reads only; this thread would be idle meanwhile.
+ * again. Reads only; this thread would be idle meanwhile. Not after waking
+ * a sleeping worker, unless such watches are seen to pay (WatchAfterWake):
+ * the worker may have been put on this thread's core, and would wait for
+ * the watch to end.
  */
 const RESULT_WATCH_MS = 0.05;
 
-/** The reason the pump's sleep is aborted with when nothing is outstanding (a constant: no DOMException per abort). */
-const PUMP_IDLE = Symbol("nothing outstanding");
+/** The reason the pump's sleep is aborted with once the pool is done (a constant: no DOMException). */
+const PUMP_IDLE = Symbol("pool done");
 
 /**
  * Work queued at a worker, in microseconds of measured task time. Tasks
@@ -161,8 +166,14 @@ export class Engine {
   #broken: BrokenPoolError | undefined;
   #pumping = false;
   #wakePump: AbortController | undefined;
-  /** The pump waits for a result: only then does #settled need to wake it (an abort costs ~30 µs, a DOMException and an event). */
+  /** The pump waits for a result: only then does a done pool need to wake it. */
   #pumpSleeping = false;
+  /** Keeps the process alive while tasks are outstanding: referenced then, unreferenced when none are. */
+  #alive: ReturnType<typeof setInterval> | undefined;
+  /** A dispatch since the pump last looked woke a sleeping worker: the pump should sleep, not watch (see RESULT_WATCH_MS). */
+  #wokeWorker = false;
+  /** Whether the pump watches for a result after waking a worker (see WatchAfterWake). */
+  readonly #watching = new WatchAfterWake();
   #idle: (() => void)[] = [];
   #started = 0;
   readonly #fnIds = new Map<string, number>();
@@ -243,9 +254,11 @@ export class Engine {
       job.signal.addEventListener("abort", pending.onAbort, { once: true });
     }
     this.#pending.set(pending.id, pending);
+    if (this.#pending.size === 1) (this.#alive ??= setInterval(() => {}, 2 ** 30)).ref();
     this.#fifo.push(pending);
-    this.#dispatch();
+    this.#assign();
     this.#startPump();
+    this.#wakeWorkers(); // last: a worker woken on this thread's core may take it over at once
   }
 
   /** Removes a job that no worker has yet (Future.cancel()); false if it was dispatched or is done. */
@@ -264,6 +277,7 @@ export class Engine {
 
   close(): void {
     if (this.#state === "running") this.#state = "closed";
+    this.#stopPumpIfDone();
     this.#retireIfDone();
   }
 
@@ -309,9 +323,9 @@ export class Engine {
       maxTasks: this.#options.maxTasks,
     };
     const worker = new Worker(WORKER_FILE, { workerData: data, name, ...(this.#options.resourceLimits && { resourceLimits: this.#options.resourceLimits }) });
-    // An idle pool does not keep the process alive; pending tasks do (the pump).
+    // An idle pool does not keep the process alive; pending tasks do (#alive).
     worker.unref();
-    const slot: Slot = { worker, child, tasks, status, held: [], outbox: [], stopError: undefined, uncaught: undefined, exited: undefined! };
+    const slot: Slot = { worker, child, tasks, status, held: [], outbox: [], asleep: 0, stopError: undefined, uncaught: undefined, exited: undefined! };
     worker.on("error", (error) => {
       slot.uncaught ??= error;
     });
@@ -325,7 +339,14 @@ export class Engine {
     this.#slots.add(slot);
   }
 
+  /** Hands out queued tasks to workers with room and wakes those asleep. */
   #dispatch(): void {
+    this.#assign();
+    this.#wakeWorkers();
+  }
+
+  /** #dispatch without the wake-ups: the caller calls #wakeWorkers when it is done. */
+  #assign(): void {
     const now = performance.now();
     while (this.#fifoHead < this.#fifo.length) {
       const slot = this.#leastBusy(now, taskFnId(this.#fifo[this.#fifoHead]!.job.message));
@@ -410,8 +431,20 @@ export class Engine {
   #flush(): void {
     for (const slot of this.#slots) {
       if (slot.outbox.length === 0) continue;
-      putAll(slot.tasks, slot.outbox);
+      const asleep = putAllLater(slot.tasks, slot.outbox);
+      if (asleep > 0) {
+        slot.asleep += asleep;
+        this.#wokeWorker = true;
+      }
       slot.outbox.length = 0;
+    }
+  }
+
+  #wakeWorkers(): void {
+    for (const slot of this.#slots) {
+      if (slot.asleep === 0) continue;
+      wakeGetters(slot.tasks, slot.asleep);
+      slot.asleep = 0;
     }
   }
 
@@ -434,37 +467,58 @@ export class Engine {
   }
 
   #startPump(): void {
-    if (!this.#pumping && this.#pending.size > 0) void this.#pump();
+    if (!this.#pumping) void this.#pump();
   }
 
-  /** Reads results while tasks are outstanding (its sleeps keep the process alive). */
+  /**
+   * Reads results from the first submit until the pool is done. While
+   * nothing is outstanding it stays parked on the results queue, a wait that
+   * does not keep the process alive (#alive does, while tasks are
+   * outstanding): a task submitted to an idle pool then finds it waiting,
+   * where starting a wait costs tens of microseconds on the way of that
+   * task (Atomics.waitAsync and its timeout task).
+   */
   async #pump(): Promise<void> {
     this.#pumping = true;
-    // Aborted (by #settled) when nothing is outstanding any more, so the pump stops sleeping.
-    let wake = (this.#wakePump = new AbortController());
+    const wake = (this.#wakePump = new AbortController()); // aborted once the pool is done
     try {
-      while (this.#pending.size > 0) {
+      while (!this.#done()) {
         let result = tryGet(this.#results);
-        if (result === undefined && watchFor(this.#results, RESULT_WATCH_MS)) result = tryGet(this.#results);
+        const woke = this.#wokeWorker;
+        this.#wokeWorker = false;
+        if (result === undefined && this.#pending.size > 0 && this.#watching.shouldWatch(woke)) {
+          this.#wakeWorkers(); // before the watch: the worker may need this core
+          const caught = watchFor(this.#results, RESULT_WATCH_MS);
+          this.#watching.watched(woke, caught);
+          if (caught) result = tryGet(this.#results);
+        }
         if (result === undefined) {
           try {
             this.#pumpSleeping = true;
-            result = await this.#results.get({ signal: wake.signal });
+            result = await getUnreferenced(this.#results, { signal: wake.signal });
           } catch (error) {
-            if (!wake.signal.aborted) throw error;
-            wake = this.#wakePump = new AbortController();
-            continue;
+            if (wake.signal.aborted) break;
+            throw error;
           } finally {
             this.#pumpSleeping = false;
           }
         }
         this.#takeResult(result);
         this.#drainResults();
+        // Nothing outstanding: the callers go first, to the end of this turn
+        // of the event loop. One that submits again at once finds the pump
+        // awake, to watch for that result; parked, it would have cost that
+        // task the wait's set-up and an event-loop wake-up.
+        if (this.#pending.size === 0) await new Promise((resolve) => setImmediate(resolve));
       }
     } finally {
       this.#pumping = false;
-      this.#wakePump = undefined;
     }
+  }
+
+  /** Closed or terminated, and nothing outstanding: no result will come any more. */
+  #done(): boolean {
+    return this.#state !== "running" && this.#pending.size === 0;
   }
 
   /** Takes every result there is, then hands out the freed room in one round. */
@@ -605,14 +659,22 @@ export class Engine {
     if (pending.onAbort) pending.job.signal!.removeEventListener("abort", pending.onAbort);
   }
 
-  /** After any settle: wake the pump if it waits for nothing, resolve join() waiters, retire workers if closed. */
+  /** After any settle: let the process exit if it may, resolve join() waiters, retire workers if closed. */
   #settled(): void {
     if (this.#pending.size > 0) return;
-    if (this.#pumpSleeping) this.#wakePump?.abort(PUMP_IDLE);
+    this.#alive?.unref();
+    this.#stopPumpIfDone();
     const idle = this.#idle;
     this.#idle = [];
     for (const resolve of idle) resolve();
     this.#retireIfDone();
+  }
+
+  /** Once the pool is done, the pump and the keep-alive timer go. */
+  #stopPumpIfDone(): void {
+    if (!this.#done()) return;
+    clearInterval(this.#alive);
+    if (this.#pumpSleeping) this.#wakePump?.abort(PUMP_IDLE);
   }
 
   /** Closed and nothing left: close the worker queues, so the workers end on their own. */

@@ -6,7 +6,7 @@
  */
 import type { WaitOptions } from "@multiproc/core/internal";
 import { NOTHING, type GetFilter } from "./operations.js";
-import { GET_IF, GET_IF_SYNC, PUT_ALL, TRY_GET, WAIT_READABLE, WAIT_READABLE_SYNC, type Queue } from "./queue.js";
+import { GET_IF, GET_IF_SYNC, GET_UNREFERENCED, PUT_ALL, TRY_GET, WAKE_GETTERS, WAIT_READABLE, WAIT_READABLE_SYNC, type Queue } from "./queue.js";
 
 export type { GetFilter };
 
@@ -27,9 +27,39 @@ export function tryGetNowait<T>(queue: Queue<T>): T | typeof NOTHING {
   return queue[TRY_GET]();
 }
 
-/** putNowait of each item in order, waking a sleeping getter once at the end. */
-export function putAll<T>(queue: Queue<T>, items: readonly T[]): void {
-  queue[PUT_ALL](items);
+/**
+ * putNowait of each item in order, waking sleeping getters once at the end.
+ * Returns how many sleepers it woke: a thread that woke one should not spin
+ * next (see `watchFor`).
+ */
+export function putAll<T>(queue: Queue<T>, items: readonly T[]): number {
+  return queue[PUT_ALL](items, true);
+}
+
+/**
+ * putAll without the wake-up: returns how many sleepers the items are for,
+ * to be woken with `wakeGetters` once this thread is about to go idle. A
+ * thread it wakes may be put on this thread's core and take it over at once
+ * (seen on a 2-core VM: every instruction after the notify waited for the
+ * woken thread), so a thread with more to do first does it, then wakes.
+ * (If an item throws, the ones before it are woken at once.)
+ */
+export function putAllLater<T>(queue: Queue<T>, items: readonly T[]): number {
+  return queue[PUT_ALL](items, false);
+}
+
+/** Wakes up to `count` getters sleeping on `queue` (the count a putAllLater returned). */
+export function wakeGetters(queue: Queue<unknown>, count: number): void {
+  if (count > 0) queue[WAKE_GETTERS](count);
+}
+
+/**
+ * `queue.get()` whose wait does not keep the event loop alive: for a reader
+ * that stays parked on a queue while nothing is expected (a pool's result
+ * pump) and keeps the loop alive itself while something is.
+ */
+export function getUnreferenced<T>(queue: Queue<T>, options?: WaitOptions | number): Promise<T> {
+  return queue[GET_UNREFERENCED](options);
 }
 
 /** The next item if `filter` accepts its codec tag; otherwise throws `filter.refuse(tag)` and leaves it there. */
@@ -42,18 +72,4 @@ export function getIfSync<T>(queue: Queue<T>, filter: GetFilter, options?: WaitO
   return queue[GET_IF_SYNC](filter, options);
 }
 
-/**
- * Spins reading `queue` until it holds an item (true) or `ms` have passed
- * (false). Reads only, no lock: both ends of a request/reply exchange (a
- * pool and its workers, a manager and its callers) watch their queue a
- * little before they sleep, since the answer often comes within tens of
- * microseconds, and a wake-up costs about as much again (more for
- * Atomics.waitAsync, which goes through the event loop).
- */
-export function watchFor(queue: Queue<unknown>, ms: number): boolean {
-  const until = performance.now() + ms;
-  do {
-    for (let i = 0; i < 64; i++) if (!queue.empty()) return true;
-  } while (performance.now() < until);
-  return false;
-}
+export { watchFor, WatchAfterWake } from "./watch.js";

@@ -309,22 +309,28 @@ function appendNowait(channel: Channel, item: unknown): number {
  * putNowait of several items in order, with one wake-up at the end instead
  * of one per item (a notify is a system call: the pool hands a worker its
  * tasks in batches). Throws as putNowait at the first item that cannot go;
- * the ones before it are in the queue.
+ * the ones before it are in the queue (and their sleepers are woken).
+ * Returns how many sleepers the items are for; with `wake` false they are
+ * not woken yet, and the caller must `wakeGetters` them (after other work:
+ * a thread woken on this one's core may take the core over at once).
  */
-export function putAllNowait(channel: Channel, items: readonly unknown[]): void {
+export function putAllNowait(channel: Channel, items: readonly unknown[], wake: boolean): number {
   let put = 0;
   let getters = 0;
+  let ok = false;
   try {
     for (const item of items) {
       getters = appendNowait(channel, item);
       put++;
     }
+    ok = true;
   } finally {
-    wakeGetters(channel, Math.min(put, getters));
+    if (wake || !ok) wakeGetters(channel, Math.min(put, getters));
   }
+  return Math.min(put, getters);
 }
 
-export async function getItem<T>(channel: Channel, options: WaitOptions | number | undefined, filter?: GetFilter): Promise<T> {
+export async function getItem<T>(channel: Channel, options: WaitOptions | number | undefined, filter?: GetFilter, keepAlive = true): Promise<T> {
   if (options !== undefined) checkWaitOptions(options);
   if (!filter) {
     const now = tryGet(channel);
@@ -334,7 +340,7 @@ export async function getItem<T>(channel: Channel, options: WaitOptions | number
   const waiter = new Waiter(channel, GETTERS, GET_SEQ);
   let done: boolean;
   try {
-    done = await whileWaiting(channel, waitAsync(channel.words, GET_SEQ, getAttempt(channel, waiter, out, filter), options, RECHECK_MS));
+    done = await whileWaiting(channel, waitAsync(channel.words, GET_SEQ, getAttempt(channel, waiter, out, filter), options, RECHECK_MS, keepAlive));
   } finally {
     waiter.leave(hasItems);
   }

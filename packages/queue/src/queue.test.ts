@@ -1,4 +1,5 @@
-import { inspect } from "node:util";
+import { execFile } from "node:child_process";
+import { inspect, promisify } from "node:util";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { currentThreadRecord, deserializeError, SHAREABLE, ValueError } from "@multiproc/core/internal";
@@ -171,6 +172,47 @@ describe("Queue", () => {
       expect((await Promise.all(getters)).map((r) => r.item).sort()).toEqual(["a", "b"]);
       expect(() => putAll(["c", "d", "e", "f"])).toThrow(QueueFullError);
       expect([queue.getNowait(), queue.getNowait(), queue.getNowait(), queue.empty()]).toEqual(["c", "d", "e", true]);
+    });
+
+    it("putAll and putAllLater (/internal) say how many sleeping getters their items are for; putAllLater's reach them once wakeGetters runs", async () => {
+      const queue = new Queue<string>();
+      expect(internal.putAll(queue, ["a", "b"])).toBe(0); // nobody waits
+      expect(internal.putAllLater(queue, ["c"])).toBe(0);
+      expect([queue.getNowait(), queue.getNowait(), queue.getNowait(), queue.empty()]).toEqual(["a", "b", "c", true]);
+      const ready = new Int32Array(new SharedArrayBuffer(4));
+      const getters = ["sync", "async"].map((mode) => inWorker("getOne", { queue, mode, ready }));
+      await until(ready, 2);
+      // A getter may not be asleep yet (then it finds its item without a wake-up): 0 to 2.
+      const asleep = internal.putAllLater(queue, ["x", "y"]);
+      expect(asleep).toBeGreaterThanOrEqual(0);
+      expect(asleep).toBeLessThanOrEqual(2);
+      internal.wakeGetters(queue, asleep);
+      expect((await Promise.all(getters)).map((r) => r.item).sort()).toEqual(["x", "y"]);
+    });
+
+    it("WatchAfterWake (/internal): always watches after a put that woke nobody; after a wake-up, only while such watches pay, trying one in 8", () => {
+      const watching = new internal.WatchAfterWake();
+      expect(Array.from({ length: 3 }, () => watching.shouldWatch(false))).toEqual([true, true, true]);
+      const afterWakes = Array.from({ length: 16 }, () => watching.shouldWatch(true));
+      expect(afterWakes).toEqual([...Array(7).fill(false), true, ...Array(7).fill(false), true]);
+      watching.watched(true, true); // that watch caught the answer: watch after wake-ups again
+      expect(Array.from({ length: 3 }, () => watching.shouldWatch(true))).toEqual([true, true, true]);
+      watching.watched(false, false); // a watch that followed no wake-up says nothing about them
+      expect(watching.shouldWatch(true)).toBe(true);
+      watching.watched(true, false);
+      expect(watching.shouldWatch(true)).toBe(false);
+    });
+
+    it("getUnreferenced (/internal) takes items as get() does, but its wait does not keep the process alive", async () => {
+      const queue = new Queue<number>();
+      queue.putNowait(1);
+      expect(await internal.getUnreferenced(queue)).toBe(1);
+      const waiting = internal.getUnreferenced(queue, { timeout: 20_000 });
+      queue.putNowait(2);
+      expect(await waiting).toBe(2);
+      const script = new URL("./__fixtures__/unreferenced-get.mjs", import.meta.url).pathname;
+      // Node ends a program whose top-level await can no longer settle with exit code 13.
+      await expect(promisify(execFile)(process.execPath, [script], { timeout: 20_000 })).rejects.toMatchObject({ code: 13, stdout: "" });
     });
 
     it("blocked consumers wake with items, blocked producers wake with room", async () => {

@@ -1,5 +1,5 @@
 import { checkOptionNames, claimBlock, describe, KIND, SHAREABLE, ValueError, type Block, type Shareable, type WaitOptions } from "@multiproc/core/internal";
-import { CLOSED, CLOSED_BY_CLOSE, closeChannel, initChannel, ITEMS, isFull, MAXSIZE, openChannel, SHUT_DOWN, shutdownChannel, type Channel } from "./channel.js";
+import { CLOSED, CLOSED_BY_CLOSE, closeChannel, initChannel, ITEMS, isFull, MAXSIZE, openChannel, SHUT_DOWN, shutdownChannel, wakeGetters, type Channel } from "./channel.js";
 import { QueueClosedError, ShutDown } from "./errors.js";
 import { HEADER_WORDS } from "./layout.js";
 import { settleChannel } from "./spent.js";
@@ -20,6 +20,8 @@ export const WAIT_READABLE_SYNC = Symbol.for("multiproc.queue.waitReadableSync")
 export const TRY_GET = Symbol.for("multiproc.queue.tryGet");
 /** putNowait of several items with one wake-up. */
 export const PUT_ALL = Symbol.for("multiproc.queue.putAll");
+export const WAKE_GETTERS = Symbol.for("multiproc.queue.wakeGetters");
+export const GET_UNREFERENCED = Symbol.for("multiproc.queue.getUnreferenced");
 /** A get that takes the next item only if a filter accepts its codec tag. */
 export const GET_IF = Symbol.for("multiproc.queue.getIf");
 export const GET_IF_SYNC = Symbol.for("multiproc.queue.getIfSync");
@@ -184,9 +186,19 @@ export class Queue<T = unknown> implements Shareable, AsyncIterable<T> {
     return tryGet(this.#channel) as T | typeof NOTHING;
   }
 
-  /** @internal putNowait of each item in order, waking a sleeping getter once at the end. */
-  [PUT_ALL](items: readonly T[]): void {
-    putAllNowait(this.#channel, items);
+  /** @internal putNowait of each item in order, waking sleeping getters once at the end (or not, with `wake` false); how many they are. */
+  [PUT_ALL](items: readonly T[], wake = true): number {
+    return putAllNowait(this.#channel, items, wake);
+  }
+
+  /** @internal get() whose wait does not keep the event loop alive. */
+  [GET_UNREFERENCED](options?: WaitOptions | number): Promise<T> {
+    return getItem<T>(this.#channel, options, undefined, false);
+  }
+
+  /** @internal Wakes up to `count` sleeping getters (after a putAll that did not). */
+  [WAKE_GETTERS](count: number): void {
+    wakeGetters(this.#channel, count);
   }
 
   /** @internal The next item if `filter` accepts its codec tag; otherwise throws `filter.refuse(tag)` and leaves it. */

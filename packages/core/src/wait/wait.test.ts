@@ -7,6 +7,9 @@ import { runFixture } from "@multiproc/test-utils";
 const WAKE = new URL("../__fixtures__/wake.mjs", import.meta.url);
 const isSet = (cell: Int32Array) => () => (Atomics.load(cell, 0) === 1 ? true : 0);
 
+const onlyWait = (mode: string) =>
+  promisify(execFile)(process.execPath, [new URL("../__fixtures__/only-wait.mjs", import.meta.url).pathname, mode], { timeout: 20_000 });
+
 describe("waitSync()", () => {
   it("returns true at once when the attempt succeeds", () => {
     const cell = new Int32Array(new SharedArrayBuffer(8));
@@ -85,9 +88,18 @@ describe("waitAsync()", () => {
   });
 
   it("keeps the event loop alive while it sleeps", async () => {
-    const script = new URL("../__fixtures__/only-wait.mjs", import.meta.url).pathname;
-    const { stdout } = await promisify(execFile)(process.execPath, [script], { timeout: 20_000 });
+    const { stdout } = await onlyWait("one");
     expect(stdout).toBe("timed out: true\n");
+  });
+
+  it("keeps the event loop alive while any sleep is pending, when sleeps overlap", async () => {
+    const { stdout } = await onlyWait("overlapping");
+    expect(stdout).toBe("short ended, long timed out: true\n");
+  });
+
+  it("does not keep the event loop alive when told not to (keepAlive false)", async () => {
+    // Node ends a program whose top-level await can no longer settle with exit code 13.
+    await expect(onlyWait("unreferenced")).rejects.toMatchObject({ code: 13, stdout: "" });
   });
 
   it("resolves false after the timeout", async () => {

@@ -41,7 +41,9 @@ export function sleepSync(cell: Int32Array, index: number, expected: number, dea
 
 /**
  * One `Atomics.waitAsync`, like `sleepSync`. A pending waitAsync does not keep
- * Node's event loop alive, so a timer does for as long as it sleeps. An abort
+ * Node's event loop alive, so a timer does for as long as it sleeps (unless
+ * `keepAlive` is false: a sleeper whose owner keeps the loop alive when it
+ * must, as a pool's result pump parked while nothing is outstanding). An abort
  * notifies the word, so the waiter leaves V8's list at once instead of piling
  * up until its timeout (and cannot swallow a later notify meant for a live
  * waiter); the other waiters on the word see a wake-up and re-check. The
@@ -54,19 +56,39 @@ export async function sleepAsync(
   deadline: number,
   signal: AbortSignal | undefined,
   sliceMs = Infinity,
+  keepAlive = true,
 ): Promise<SleepResult> {
   if (signal?.aborted) return "ok";
   const result = Atomics.waitAsync(cell, index, expected, Math.min(remaining(deadline), sliceMs));
   if (!result.async) return result.value;
-  const keepAlive = setInterval(() => {}, 2 ** 30);
-  const onAbort = () => Atomics.notify(cell, index);
-  signal?.addEventListener("abort", onAbort, { once: true });
+  if (keepAlive) holdAlive();
+  const onAbort = signal && (() => Atomics.notify(cell, index));
+  signal?.addEventListener("abort", onAbort!, { once: true });
   try {
     return await result.value;
   } finally {
-    clearInterval(keepAlive);
-    signal?.removeEventListener("abort", onAbort);
+    if (keepAlive) releaseAlive();
+    signal?.removeEventListener("abort", onAbort!);
   }
+}
+
+/**
+ * One timer per thread keeps its event loop alive while any async sleep is
+ * pending: referenced while there is one, unreferenced after the last.
+ * (A timer made and cleared per sleep cost more than the sleep's own
+ * waitAsync on a request arriving at an idle pool.)
+ */
+let aliveTimer: ReturnType<typeof setInterval> | undefined;
+let sleeping = 0;
+
+function holdAlive(): void {
+  if (sleeping++ > 0) return;
+  aliveTimer ??= setInterval(() => {}, 2 ** 30);
+  aliveTimer.ref();
+}
+
+function releaseAlive(): void {
+  if (--sleeping === 0) aliveTimer!.unref();
 }
 
 /**
@@ -105,14 +127,15 @@ export function waitSync(cell: Int32Array, index: number, attempt: Attempt, opti
  * spins, it tries, then sleeps until the word changes. Resolves true once
  * `attempt` succeeds, false when the timeout passes, and rejects with
  * `signal.reason` on abort (the attempt has then not taken effect).
+ * `keepAlive`: as sleepAsync's.
  */
-export async function waitAsync(cell: Int32Array, index: number, attempt: Attempt, options?: WaitOptions | number, sliceMs = Infinity): Promise<boolean> {
+export async function waitAsync(cell: Int32Array, index: number, attempt: Attempt, options?: WaitOptions | number, sliceMs = Infinity, keepAlive = true): Promise<boolean> {
   const { deadline, signal } = checkWaitOptions(options);
   for (;;) {
     signal?.throwIfAborted();
     const seen = attempt(true);
     if (seen === true) return true;
     if (remaining(deadline) === 0) return false;
-    await sleepAsync(cell, index, seen, deadline, signal, sliceMs);
+    await sleepAsync(cell, index, seen, deadline, signal, sliceMs, keepAlive);
   }
 }
