@@ -3,13 +3,14 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { task } from "@multiproc/core";
-import { ClusterExecutor } from "@multiproc/cluster";
+import { ClusterExecutor, ClusterPool, CodeVersionError } from "@multiproc/cluster";
 import { JOBS, redisForThisFile, startReports, startWorkerProcess } from "./test-support.js";
 
 // The multiproc-worker command, as operators run it.
 
 const CLI = fileURLToPath(new URL("../dist/cli.js", import.meta.url));
 const reportAndSleep = task<(path: string, ms: number) => number>(JOBS, "reportAndSleep");
+const whoAmI = task<(tag: string) => { tag: string; pid: number }>(JOBS, "whoAmI");
 
 const redis = redisForThisFile();
 
@@ -33,6 +34,30 @@ describe("multiproc-worker", () => {
     } finally {
       if (saved !== undefined) process.env.MULTIPROC_REDIS_URL = saved;
     }
+  }, 60_000);
+
+  it("--code-version: a worker runs tasks of its version and of clients that name none, and refuses the others with CodeVersionError", async () => {
+    const connection = redis().connection;
+    const versioned = await startWorkerProcess(redis(), "versioned", ["--code-version", "2.1.0+abc"]);
+    const unversioned = await startWorkerProcess(redis(), "unversioned");
+    await using current = new ClusterExecutor({ connection, queue: "versioned", codeVersion: "2.1.0+abc" });
+    await using stale = new ClusterExecutor({ connection, queue: "versioned", codeVersion: "2.0.0" });
+    await using any = new ClusterExecutor({ connection, queue: "versioned" });
+    await using toUnversioned = new ClusterPool({ connection, queue: "unversioned", codeVersion: "2.1.0+abc" });
+    expect(await current.submit(whoAmI, "a")).toEqual({ tag: "a", pid: versioned.pid });
+    expect(await any.submit(whoAmI, "b")).toEqual({ tag: "b", pid: versioned.pid });
+    const refused = (await stale.submit(whoAmI, "c").exception()) as CodeVersionError;
+    expect(refused).toBeInstanceOf(CodeVersionError);
+    expect([refused.name, refused.code, refused.needed, refused.running]).toEqual(["CodeVersionError", "ERR_MULTIPROC_CODE_VERSION", "2.0.0", "2.1.0+abc"]);
+    expect(refused.message).toMatch(new RegExp(`needs code version "2\\.0\\.0"; the worker \\(pid ${versioned.pid} on .*\\) runs code version "2\\.1\\.0\\+abc", so it did not run it`));
+    const undeclared = (await toUnversioned.apply(whoAmI, ["d"]).catch((error: unknown) => error)) as CodeVersionError;
+    expect(undeclared).toBeInstanceOf(CodeVersionError);
+    expect([undeclared.needed, undeclared.running]).toEqual(["2.1.0+abc", undefined]);
+    expect(undeclared.message).toMatch(/declares no code version \(start it with --code-version\)/);
+    // A map's chunks are refused alike, and the version is checked where it is given.
+    await expect(stale.map(whoAmI, ["e", "f"]).next()).rejects.toBeInstanceOf(CodeVersionError);
+    expect(() => new ClusterExecutor({ connection, codeVersion: 2 as unknown as string })).toThrow(/Expected `codeVersion` to be a version string .*got 2/);
+    expect(await runCli(["--redis", connection.path, "--code-version", "has space"])).toEqual({ code: 1, stderr: expect.stringMatching(/Expected `codeVersion` to be a version string/) });
   }, 60_000);
 
   it("SIGTERM: the job it holds finishes and its result arrives, then the process exits 0", async () => {

@@ -2,13 +2,13 @@
 // multiproc-worker: serves a multiproc cluster queue (see startWorker).
 //   multiproc-worker --redis redis://host:6379 [--queue multiproc] [--prefix mp]
 //     [--threads T] [--concurrency N] [--root DIR] [--preload MODULE]...
-//     [--lock-duration MS] [--stalled-interval MS] [--max-stalled N]
+//     [--lock-duration MS] [--stalled-interval MS] [--max-stalled N] [--code-version V]
 // Prints one JSON line once it serves; SIGTERM or SIGINT finishes the jobs
 // it holds, then exits (a second one exits at once: those jobs run again elsewhere).
 import { parseArgs } from "node:util";
 import { startWorker, type WorkerOptions } from "./worker.js";
 
-const USAGE = "usage: multiproc-worker --redis URL [--queue NAME] [--prefix P] [--threads T] [--concurrency N] [--root DIR] [--preload MODULE] [--lock-duration MS] [--stalled-interval MS] [--max-stalled N]";
+const USAGE = "usage: multiproc-worker --redis URL [--queue NAME] [--prefix P] [--threads T] [--concurrency N] [--root DIR] [--preload MODULE] [--lock-duration MS] [--stalled-interval MS] [--max-stalled N] [--code-version V]";
 
 function integer(text: string | undefined, flag: string): number | undefined {
   if (text === undefined) return undefined;
@@ -32,6 +32,7 @@ async function main(): Promise<void> {
         "lock-duration": { type: "string" },
         "stalled-interval": { type: "string" },
         "max-stalled": { type: "string" },
+        "code-version": { type: "string" },
       },
       strict: true,
     });
@@ -47,6 +48,7 @@ async function main(): Promise<void> {
         lockDuration: integer(values["lock-duration"], "--lock-duration"),
         stalledInterval: integer(values["stalled-interval"], "--stalled-interval"),
         maxStalled: integer(values["max-stalled"], "--max-stalled"),
+        codeVersion: values["code-version"],
       }).filter(([, value]) => value !== undefined),
     );
   } catch (error) {

@@ -5,7 +5,7 @@ import { checkOptionNames, describe } from "@multiproc/core/internal";
 import { Future } from "@multiproc/pool";
 import { closeAll, connected, connectionOf, createClient, type RedisConnection } from "./connection.js";
 import { encodePayload } from "./payload.js";
-import { DEFAULT_PREFIX, DEFAULT_QUEUE, type JobData } from "./protocol.js";
+import { checkCodeVersion, DEFAULT_PREFIX, DEFAULT_QUEUE, type JobData } from "./protocol.js";
 import { ResultRouter } from "./results.js";
 import { portableTask, type PortableTask } from "./task-path.js";
 
@@ -21,11 +21,18 @@ export interface ClusterOptions {
   root?: string;
   /** Jobs this client has in Redis at once (default 1000); more wait here, in submission order. */
   maxInFlight?: number;
+  /**
+   * The version of the task code this client's tasks need (a release tag,
+   * a commit hash): a worker started with another `--code-version`, or with
+   * none, refuses them with CodeVersionError instead of running stale code.
+   * Absent: any worker runs them.
+   */
+  codeVersion?: string;
   /** Events the queue's stream keeps (default 200 000; about 4 per job): it must outlast this client's jobs in flight. Every client of a queue should use the same. */
   maxLenEvents?: number;
 }
 
-export const CLIENT_OPTIONS = ["connection", "queue", "prefix", "root", "maxInFlight", "maxLenEvents"];
+export const CLIENT_OPTIONS = ["connection", "queue", "prefix", "root", "maxInFlight", "maxLenEvents", "codeVersion"];
 
 /** A job waiting for its turn (maxInFlight) or out in Redis. */
 interface Job {
@@ -45,6 +52,7 @@ export class JobClient {
   readonly #clientId = randomUUID().slice(0, 8);
   readonly #root: string | undefined;
   readonly #maxInFlight: number;
+  readonly #codeVersion: string | undefined;
   readonly #ready: Promise<{ queue: Queue; router: ResultRouter; producer: Redis }>;
   readonly #waiting: Job[] = [];
   readonly #out = new Map<string, Job>();
@@ -57,6 +65,7 @@ export class JobClient {
     const queueName = nameOption(options.queue, "queue", DEFAULT_QUEUE);
     const prefix = nameOption(options.prefix, "prefix", DEFAULT_PREFIX);
     this.#maxInFlight = countOption(options.maxInFlight, "maxInFlight", 1000);
+    this.#codeVersion = checkCodeVersion(options.codeVersion, "codeVersion");
     const maxLenEvents = countOption(options.maxLenEvents, "maxLenEvents", 200_000);
     if (options.root !== undefined && typeof options.root !== "string") throw new TypeError(`Expected \`root\` to be a directory path, got ${describe(options.root)}`);
     this.#root = options.root;
@@ -94,7 +103,7 @@ export class JobClient {
   /** A job of `fn` with payload `p` (see JobData), sent in its turn: its Future. */
   enqueue(fn: PortableTask, mode: JobData["mode"], p: string): Future<unknown> {
     const future = new Future<unknown>();
-    const job: Job = { id: `${this.#clientId}-${++this.#seq}`, data: { v: 1, fn, mode, p }, future, added: false };
+    const job: Job = { id: `${this.#clientId}-${++this.#seq}`, data: this.#codeVersion === undefined ? { v: 1, fn, mode, p } : { v: 1, fn, mode, p, cv: this.#codeVersion }, future, added: false };
     future.addDoneCallback(() => {
       if (future.cancelled()) void this.#cancelled(job);
     });

@@ -22,3 +22,30 @@ export class JobLostError extends MultiprocError {
 }
 
 registerErrorClass(JobLostError);
+
+/**
+ * A worker refused a task because the task needs another version of the
+ * code than the worker runs: the client's `codeVersion` differs from the
+ * worker's `--code-version` (or the worker declares none). Nothing of the
+ * task ran. Deploy the code the task needs to the workers (started with
+ * that `--code-version`), or send the task from a client of their version.
+ */
+export class CodeVersionError extends MultiprocError {
+  /** The version the task needs (the client's `codeVersion`). */
+  readonly needed: string;
+  /** The version the worker runs (its `--code-version`); undefined if it declares none. */
+  readonly running: string | undefined;
+
+  constructor(message: string, needed: string, running: string | undefined, options?: ErrorOptions) {
+    super(message, "ERR_MULTIPROC_CODE_VERSION", options);
+    this.needed = needed;
+    this.running = running;
+  }
+
+  /** Always `"CodeVersionError"`: stable across threads, bundlers and minifiers. */
+  override get name(): string {
+    return "CodeVersionError";
+  }
+}
+
+registerErrorClass(CodeVersionError);

@@ -3,10 +3,11 @@ import { Worker as BullWorker, type Job } from "bullmq";
 import { checkOptionNames, describe, serializeError } from "@multiproc/core/internal";
 import { task } from "@multiproc/core";
 import { Pool } from "@multiproc/pool";
-import { availableParallelism } from "node:os";
+import { availableParallelism, hostname } from "node:os";
 import { closeAll, connected, connectionOf, createClient, type RedisConnection } from "./connection.js";
 import { decodePayload, encodePayload } from "./payload.js";
-import { DEFAULT_PREFIX, DEFAULT_QUEUE, type JobData, type JobResult } from "./protocol.js";
+import { CodeVersionError } from "./errors.js";
+import { checkCodeVersion, DEFAULT_PREFIX, DEFAULT_QUEUE, type JobData, type JobResult } from "./protocol.js";
 import { taskUrlOnWorker } from "./task-path.js";
 
 /** Options of `startWorker()` (and the `multiproc-worker` CLI's flags). */
@@ -31,6 +32,12 @@ export interface WorkerOptions {
   stalledInterval?: number;
   /** Re-deliveries of a stalled job before it fails as lost (default 1). */
   maxStalled?: number;
+  /**
+   * The version of the code this worker runs: tasks from a client with
+   * another `codeVersion` are refused (CodeVersionError), never run. Tasks
+   * from clients without one run anywhere.
+   */
+  codeVersion?: string;
 }
 
 /** A running worker: `close()` finishes the jobs it holds (for up to `lockDuration`; never waits on a Redis that is down), then stops. */
@@ -41,7 +48,7 @@ export interface ClusterWorker {
   close(): Promise<void>;
 }
 
-const OPTION_NAMES = ["connection", "queue", "prefix", "threads", "concurrency", "root", "preload", "lockDuration", "stalledInterval", "maxStalled"];
+const OPTION_NAMES = ["connection", "queue", "prefix", "threads", "concurrency", "root", "preload", "lockDuration", "stalledInterval", "maxStalled", "codeVersion"];
 
 /**
  * Serves a queue: BullMQ's Worker on this thread takes jobs and keeps
@@ -58,6 +65,7 @@ export async function startWorker(options: WorkerOptions = {}): Promise<ClusterW
   const concurrency = positive(options.concurrency, "concurrency", 2 * threads);
   const root = options.root ?? process.cwd();
   const lockDuration = positive(options.lockDuration, "lockDuration", 30_000);
+  const codeVersion = checkCodeVersion(options.codeVersion, "codeVersion");
   const client = createClient(connection, false);
   try {
     await connected(client, "the worker's queue");
@@ -66,7 +74,7 @@ export async function startWorker(options: WorkerOptions = {}): Promise<ClusterW
     throw error;
   }
   const pool = new Pool({ processes: threads, ...(options.preload && { preload: options.preload }) });
-  const worker = new BullWorker(options.queue ?? DEFAULT_QUEUE, (job: Job<JobData>) => run(pool, root, job.data), {
+  const worker = new BullWorker(options.queue ?? DEFAULT_QUEUE, (job: Job<JobData>) => run(pool, root, codeVersion, job.data), {
     connection: client,
     prefix: options.prefix ?? DEFAULT_PREFIX,
     concurrency,
@@ -88,9 +96,10 @@ export async function startWorker(options: WorkerOptions = {}): Promise<ClusterW
   };
 }
 
-async function run(pool: Pool, root: string, data: JobData): Promise<JobResult> {
+async function run(pool: Pool, root: string, codeVersion: string | undefined, data: JobData): Promise<JobResult> {
   try {
     if (data?.v !== 1) throw new TypeError(`Not a multiproc job (version ${describe(data?.v)}): is a newer client using this queue?`);
+    if (data.cv !== undefined && data.cv !== codeVersion) throw refusal(data.cv, codeVersion);
     const fn = task(taskUrlOnWorker(data.fn, root), data.fn.exportName);
     const args = decodePayload(data.p) as unknown[];
     const value = data.mode === "map" ? await pool.map(fn, args) : data.mode === "starmap" ? await pool.starmap(fn, args as unknown[][]) : await pool.apply(fn, args);
@@ -98,6 +107,15 @@ async function run(pool: Pool, root: string, data: JobData): Promise<JobResult> 
   } catch (error) {
     return { ok: false, e: serialize(serializeError(error)).toString("base64") };
   }
+}
+
+function refusal(needed: string, running: string | undefined): CodeVersionError {
+  const runs = running === undefined ? "declares no code version (start it with --code-version)" : `runs code version "${running}"`;
+  return new CodeVersionError(
+    `This task needs code version "${needed}"; the worker (pid ${process.pid} on ${hostname()}) ${runs}, so it did not run it. Deploy that version to the workers, or send the task from a client of their version.`,
+    needed,
+    running,
+  );
 }
 
 function positive(value: unknown, name: string, fallback: number): number {
