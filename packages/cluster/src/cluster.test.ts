@@ -1,6 +1,6 @@
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
-import { task, ValueError } from "@multiproc/core";
+import { task, TimeoutError, ValueError } from "@multiproc/core";
 import { Lock } from "@multiproc/lock";
 import { asCompleted, CancelledError, type Future } from "@multiproc/pool";
 import { ClusterExecutor } from "@multiproc/cluster";
@@ -49,8 +49,23 @@ describe("ClusterExecutor", () => {
     for await (const value of ex.map(add, [1, 2, 3, 4, 5, 6, 7], [10, 20, 30, 40, 50, 60, 70, 80], { chunksize: 3 })) out.push(value);
     expect(out).toEqual([11, 22, 33, 44, 55, 66, 77]);
     const squares: number[] = [];
-    for await (const value of ex.map(square, Array.from({ length: 500 }, (_, i) => i), { chunksize: 64 })) squares.push(value);
+    const progress: [number, number][] = [];
+    const onProgress = (done: number, total: number) => progress.push([done, total]);
+    for await (const value of ex.map(square, Array.from({ length: 500 }, (_, i) => i), { chunksize: 64, onProgress })) squares.push(value);
     expect(squares).toEqual(Array.from({ length: 500 }, (_, i) => i * i));
+    await new Promise(setImmediate); // the last job's progress call may come a tick after its values
+    // One call per job as it finishes: 7 jobs of 64 calls and one of 52, counted up to the total.
+    expect(progress.map(([, total]) => total)).toEqual(Array(8).fill(500));
+    expect(progress.map(([done], i) => done - (i === 0 ? 0 : progress[i - 1]![0])).sort((a, b) => a - b)).toEqual([52, 64, 64, 64, 64, 64, 64, 64]);
+  }, 60_000);
+
+  it("map's timeout: a result not there in time throws TimeoutError where it is read; bad options are a TypeError", async () => {
+    await using ex = executor();
+    const started = ex.map(sleep, [3000], ["late"], { timeout: 100 });
+    await expect(started.next()).rejects.toBeInstanceOf(TimeoutError);
+    await expect(ex.map(square, [1], { onProgress: 5 as never }).next()).rejects.toThrow(/Expected `onProgress` to be a function, got 5/);
+    await expect(ex.map(square, [1], { timeout: "soon" as never }).next()).rejects.toThrow(/Expected `timeout` to be a number of milliseconds/);
+    await expect(ex.map(square, [1], { retries: 2 } as never).next()).rejects.toThrow(/retries/);
   }, 60_000);
 
   it("a task's error arrives with its class, message, the worker's stack, cause and own properties", async () => {

@@ -1,4 +1,4 @@
-import { checkOptionNames, describe, ValueError } from "@multiproc/core/internal";
+import { checkOptionNames, deadlineOf, describe, remaining, ValueError } from "@multiproc/core/internal";
 import type { TaskArgs, TaskLike, TaskResult } from "@multiproc/core";
 import type { Future } from "@multiproc/pool";
 import { countOption, JobClient, type ClusterOptions } from "./client.js";
@@ -11,6 +11,10 @@ export type ClusterExecutorOptions = ClusterOptions;
 export interface ClusterMapOptions {
   /** Calls per job (default 1): each job costs Redis round trips (~0.3 ms here), so tiny calls want chunks of 100 or more. */
   chunksize?: number;
+  /** Python's `timeout`, in ms from the call: a result not there by then throws TimeoutError where it is read, and the calls not started are dropped. */
+  timeout?: number;
+  /** Called as jobs finish (in the order they finish), with the calls done so far and the total. */
+  onProgress?: (done: number, total: number) => void;
 }
 
 /**
@@ -53,15 +57,19 @@ export class ClusterExecutor {
     const hasOptions = last !== undefined && typeof last === "object" && !(Symbol.iterator in (last as object));
     const options = (hasOptions ? last : {}) as ClusterMapOptions;
     const iterables = (hasOptions ? iterablesAndOptions.slice(0, -1) : iterablesAndOptions) as Iterable<unknown>[];
-    checkOptionNames(options, "map options", ["chunksize"]);
+    checkOptionNames(options, "map options", ["chunksize", "timeout", "onProgress"]);
     const chunksize = countOption(options.chunksize, "chunksize", 1);
+    const deadline = deadlineOf(options.timeout);
+    const { onProgress } = options;
+    if (onProgress !== undefined && typeof onProgress !== "function") throw new TypeError(`Expected \`onProgress\` to be a function, got ${describe(onProgress)}`);
     const spec = this.#client.portable(fn);
     // One iterable: chunks of single args ("map"); more: chunks of zipped args lists ("starmap").
     const mode = iterables.length === 1 ? "map" : "starmap";
     const calls = mode === "map" ? [...checkIterable(iterables[0], 0)] : zip(iterables);
     const chunks = this.#client.enqueueChunks(spec, mode, chunked(calls, chunksize));
+    if (onProgress) reportProgress(chunks, calls.length, onProgress);
     try {
-      for (const chunk of chunks) for (const value of (await chunk) as unknown[]) yield value as TaskResult<F>;
+      for (const chunk of chunks) for (const value of (await chunk.result(remaining(deadline))) as unknown[]) yield value as TaskResult<F>;
     } finally {
       for (const chunk of chunks) chunk.cancel(); // a reader that stops early: the calls not started are dropped
     }
@@ -86,6 +94,20 @@ export class ClusterExecutor {
 
   #checkOpen(): void {
     if (this.#shutdown) throw new ValueError("cannot schedule new futures after shutdown");
+  }
+}
+
+/** Calls `onProgress(done, total)` as each chunk's job succeeds. */
+function reportProgress(chunks: Future<unknown>[], total: number, onProgress: (done: number, total: number) => void): void {
+  let done = 0;
+  for (const chunk of chunks) {
+    chunk.then(
+      (values) => {
+        done += (values as unknown[]).length;
+        onProgress(done, total);
+      },
+      () => {}, // its error (or cancellation) is thrown where the map reads it
+    );
   }
 }
 
