@@ -28,11 +28,17 @@ export interface ClusterOptions {
    * Absent: any worker runs them.
    */
   codeVersion?: string;
+  /**
+   * How often (ms) the jobs out in Redis are checked for ones Redis no
+   * longer has (deleted, evicted), which then reject with JobLostError;
+   * default 30 000. (After every reconnect they are checked at once.)
+   */
+  reconcileInterval?: number;
   /** Events the queue's stream keeps (default 200 000; about 4 per job): it must outlast this client's jobs in flight. Every client of a queue should use the same. */
   maxLenEvents?: number;
 }
 
-export const CLIENT_OPTIONS = ["connection", "queue", "prefix", "root", "maxInFlight", "maxLenEvents", "codeVersion"];
+export const CLIENT_OPTIONS = ["connection", "queue", "prefix", "root", "maxInFlight", "maxLenEvents", "codeVersion", "reconcileInterval"];
 
 /** A job waiting for its turn (maxInFlight) or out in Redis. */
 interface Job {
@@ -67,6 +73,7 @@ export class JobClient {
     this.#maxInFlight = countOption(options.maxInFlight, "maxInFlight", 1000);
     this.#codeVersion = checkCodeVersion(options.codeVersion, "codeVersion");
     const maxLenEvents = countOption(options.maxLenEvents, "maxLenEvents", 200_000);
+    const reconcileInterval = countOption(options.reconcileInterval, "reconcileInterval", 30_000);
     if (options.root !== undefined && typeof options.root !== "string") throw new TypeError(`Expected \`root\` to be a directory path, got ${describe(options.root)}`);
     this.#root = options.root;
     this.#ready = (async () => {
@@ -76,7 +83,7 @@ export class JobClient {
       try {
         await connected(producer, "the queue");
         await queue.waitUntilReady();
-        return { queue, producer, router: await ResultRouter.open(connection, queue, producer, prefix) };
+        return { queue, producer, router: await ResultRouter.open(connection, queue, producer, prefix, reconcileInterval) };
       } catch (error) {
         await closeAll([() => queue.close()], [producer]);
         throw error;

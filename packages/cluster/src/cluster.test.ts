@@ -3,7 +3,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { task, TimeoutError, ValueError } from "@multiproc/core";
 import { Lock } from "@multiproc/lock";
 import { asCompleted, CancelledError, type Future } from "@multiproc/pool";
-import { ClusterExecutor } from "@multiproc/cluster";
+import { ClusterExecutor, JobLostError } from "@multiproc/cluster";
+import { Queue, QueueEvents } from "bullmq";
 import { ValidationError } from "./__fixtures__/jobs.mjs";
 import { JOBS, redisForThisFile, startWorkerProcess, type WorkerProcess } from "./test-support.js";
 
@@ -146,6 +147,33 @@ describe("ClusterExecutor", () => {
 });
 
 describe("when Redis is down", () => {
+  it("a job Redis loses without a reconnect (deleted here) rejects with JobLostError at the next reconciliation", async () => {
+    const connection = redis().connection;
+    const raw = new Queue("unserved", { connection: { path: connection.path }, prefix: "mp" });
+    const events = new QueueEvents("unserved", { connection: { path: connection.path }, prefix: "mp" });
+    try {
+      await events.waitUntilReady();
+      const added: string[] = [];
+      const allAdded = new Promise<void>((resolve) =>
+        events.on("added", ({ jobId }) => {
+          if (added.push(jobId) === 3) resolve();
+        }),
+      );
+      await using ex = new ClusterExecutor({ connection, queue: "unserved", reconcileInterval: 100 });
+      const futures = [1, 2, 3].map((i) => ex.submit(square, i)); // no worker serves this queue: they wait in Redis
+      const outcomes = Promise.allSettled(futures);
+      await allAdded;
+      for (const jobId of added) expect(await raw.remove(jobId)).toBe(1);
+      const reasons = (await outcomes).map((outcome) => (outcome as PromiseRejectedResult).reason as JobLostError);
+      expect(reasons.every((reason) => reason instanceof JobLostError)).toBe(true);
+      expect(reasons.map((reason) => reason.jobId).sort()).toEqual([...added].sort());
+      expect(() => new ClusterExecutor({ connection, reconcileInterval: 0 })).toThrow(/Expected `reconcileInterval` to be a positive integer, got 0/);
+    } finally {
+      await events.close();
+      await raw.close();
+    }
+  }, 60_000);
+
   it("a submit rejects promptly with a clear error; shutdown does not hang; new work flows once it is back", async () => {
     const ex = executor();
     expect(await ex.submit(add, 1, 1)).toBe(2);

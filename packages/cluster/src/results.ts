@@ -53,7 +53,8 @@ function tracked(events: QueueEvents, lastId: string): TrackedQueueEvents {
  *   jobs in flight;
  * - after every reconnect the pending jobs are reconciled: a job Redis no
  *   longer has (a restart without persistence) rejects with JobLostError
- *   instead of pending forever.
+ *   instead of pending forever; and every `reconcileInterval` while jobs
+ *   are out, for jobs lost without a reconnect (deleted, evicted).
  */
 export class ResultRouter {
   readonly #listeners = new Map<string, JobListener>();
@@ -67,8 +68,9 @@ export class ResultRouter {
   #reconciling = false;
   #reconcileAgain = false;
   #closed = false;
+  readonly #sweep: ReturnType<typeof setInterval>;
 
-  private constructor(events: TrackedQueueEvents, eventsClient: Redis, queue: Queue, producer: Redis, eventsKey: string) {
+  private constructor(events: TrackedQueueEvents, eventsClient: Redis, queue: Queue, producer: Redis, eventsKey: string, reconcileInterval: number) {
     this.#events = events;
     this.#eventsClient = eventsClient;
     this.#queue = queue;
@@ -78,6 +80,9 @@ export class ResultRouter {
     events.on("completed", ({ jobId, returnvalue }) => this.#completed(jobId, returnvalue as unknown));
     events.on("failed", ({ jobId, failedReason }) => this.#failed(jobId, failedReason));
     events.on("error", () => {}); // a lost connection: ioredis reconnects, and the stream is read on from where it was
+    this.#sweep = setInterval(() => {
+      if (this.#inRedis.size > 0) this.reconcile();
+    }, reconcileInterval).unref();
     // Either connection came back (the pass waits for both): look for jobs Redis lost.
     for (const client of [eventsClient, producer]) {
       let wasReady = client.status === "ready";
@@ -92,12 +97,12 @@ export class ResultRouter {
    * Opens the stream for `queue` (whose connection is `producer`) at its
    * current end: every event of a job added after this resolves is seen.
    */
-  static async open(connection: RedisConnection, queue: Queue, producer: Redis, prefix: string): Promise<ResultRouter> {
+  static async open(connection: RedisConnection, queue: Queue, producer: Redis, prefix: string, reconcileInterval: number): Promise<ResultRouter> {
     const eventsKey = `${prefix}:${queue.name}:events`;
     const lastEventId = await lastStreamId(producer, eventsKey);
     const client = createClient(connection, false);
     const events = tracked(new QueueEvents(queue.name, { connection: client, prefix, lastEventId, autorun: true }), lastEventId);
-    const router = new ResultRouter(events, client, queue, producer, eventsKey);
+    const router = new ResultRouter(events, client, queue, producer, eventsKey, reconcileInterval);
     try {
       await connected(client, "the result stream");
       await events.waitUntilReady();
@@ -131,13 +136,15 @@ export class ResultRouter {
   /** Stops reading events and closes the connection (never hangs on Redis). */
   close(): Promise<void> {
     this.#closed = true;
+    clearInterval(this.#sweep);
     return closeAll([() => this.#events.close()], [this.#eventsClient]);
   }
 
   /**
    * Rejects with JobLostError every pending job Redis no longer has. Runs
-   * after each reconnect (one pass at a time; a pass asked for meanwhile
-   * runs after it), and again shortly while Redis does not answer.
+   * after each reconnect and every `reconcileInterval` (one pass at a time;
+   * a pass asked for meanwhile runs after it), and again shortly while Redis
+   * does not answer.
    */
   reconcile(): void {
     if (this.#closed) return;
