@@ -16,7 +16,7 @@ import {
   type TaskSpec,
 } from "@multiproc/core/internal";
 import { Queue } from "@multiproc/queue";
-import { getUnreferenced, NOTHING, putAllLater, tryGetNowait, wakeGetters, watchFor, WatchAfterWake } from "@multiproc/queue/internal";
+import { getUnreferenced, NOTHING, putAllLater, tryGetNowait, wakeGetters, watchFor } from "@multiproc/queue/internal";
 import { BrokenPoolError, CancelledError, WorkerDiedError, type WorkerDeath } from "./errors.js";
 import { encodeSpec, resultId, resultMicros, resultStatus, resultValue, setTaskId, taskFnId, taskId, taskPayload } from "./messages.js";
 import { FAILED, INIT_FAILED, READY, STARTED, type PoolWorkerData } from "./protocol.js";
@@ -132,10 +132,7 @@ function release(slot: Slot, id: number): void {
  * Before the pump sleeps, it watches the results queue this long: a tiny
  * task's result comes back within tens of microseconds, and an
  * Atomics.waitAsync wake-up through the event loop costs about as much
- * again. Reads only; this thread would be idle meanwhile. Not after waking
- * a sleeping worker, unless such watches are seen to pay (WatchAfterWake):
- * the worker may have been put on this thread's core, and would wait for
- * the watch to end.
+ * again. Reads only; this thread would be idle meanwhile.
  */
 const RESULT_WATCH_MS = 0.05;
 
@@ -170,10 +167,6 @@ export class Engine {
   #pumpSleeping = false;
   /** Keeps the process alive while tasks are outstanding: referenced then, unreferenced when none are. */
   #alive: ReturnType<typeof setInterval> | undefined;
-  /** A dispatch since the pump last looked woke a sleeping worker: the pump should sleep, not watch (see RESULT_WATCH_MS). */
-  #wokeWorker = false;
-  /** Whether the pump watches for a result after waking a worker (see WatchAfterWake). */
-  readonly #watching = new WatchAfterWake();
   #idle: (() => void)[] = [];
   #started = 0;
   readonly #fnIds = new Map<string, number>();
@@ -431,11 +424,7 @@ export class Engine {
   #flush(): void {
     for (const slot of this.#slots) {
       if (slot.outbox.length === 0) continue;
-      const asleep = putAllLater(slot.tasks, slot.outbox);
-      if (asleep > 0) {
-        slot.asleep += asleep;
-        this.#wokeWorker = true;
-      }
+      slot.asleep += putAllLater(slot.tasks, slot.outbox);
       slot.outbox.length = 0;
     }
   }
@@ -484,13 +473,9 @@ export class Engine {
     try {
       while (!this.#done()) {
         let result = tryGet(this.#results);
-        const woke = this.#wokeWorker;
-        this.#wokeWorker = false;
-        if (result === undefined && this.#pending.size > 0 && this.#watching.shouldWatch(woke)) {
-          this.#wakeWorkers(); // before the watch: the worker may need this core
-          const caught = watchFor(this.#results, RESULT_WATCH_MS);
-          this.#watching.watched(woke, caught);
-          if (caught) result = tryGet(this.#results);
+        if (result === undefined && this.#pending.size > 0) {
+          this.#wakeWorkers(); // before the watch: the worker needs the task, maybe this core
+          if (watchFor(this.#results, RESULT_WATCH_MS)) result = tryGet(this.#results);
         }
         if (result === undefined) {
           try {

@@ -1,7 +1,7 @@
 import { workerData } from "node:worker_threads";
 import { decode, encode, explainTaskError, fromMessage, resolveWorkerTask, serializeError, startThread, type TaskSpec } from "@multiproc/core/internal";
 import type { Queue } from "@multiproc/queue";
-import { putAll, watchFor, WatchAfterWake } from "@multiproc/queue/internal";
+import { watchFor } from "@multiproc/queue/internal";
 import { decodeSpec, newResult, readTask } from "./messages.js";
 import { CALL, FAILED, INIT_FAILED, MAP, OK, READY, STARTED, type Mode, type PoolWorkerData } from "./protocol.js";
 
@@ -54,22 +54,12 @@ function success(id: number, value: unknown, micros: number): Uint8Array {
  * task left behind) it sleeps in Atomics.wait: a notify wakes it in a few
  * microseconds, where an Atomics.waitAsync wake-up goes through the event
  * loop (tens). Otherwise it waits asynchronously, so what a task left
- * running keeps running. (Both throw once the queue is closed.) It first
- * watches the queue a little, but not right after its result woke the
- * pool's thread, unless such watches are seen to pay (WatchAfterWake).
+ * running keeps running. (Both throw once the queue is closed.)
  */
-function nextTask(tasks: Queue<Uint8Array>, wokeTheirThread: boolean): Uint8Array | Promise<Uint8Array> {
-  let caught = false;
-  if (watching.shouldWatch(wokeTheirThread)) {
-    caught = watchFor(tasks, TASK_WATCH_MS);
-    watching.watched(wokeTheirThread, caught);
-  }
-  if (caught || process.getActiveResourcesInfo().length === 0) return tasks.getSync();
+function nextTask(tasks: Queue<Uint8Array>): Uint8Array | Promise<Uint8Array> {
+  if (watchFor(tasks, TASK_WATCH_MS) || process.getActiveResourcesInfo().length === 0) return tasks.getSync();
   return tasks.get();
 }
-
-/** Whether to watch for the next task after a result that woke the pool's thread (see WatchAfterWake). */
-const watching = new WatchAfterWake();
 
 /** Before sleeping, watch the queue this long: the next task of a busy pool often comes within microseconds. */
 const TASK_WATCH_MS = 0.05;
@@ -89,11 +79,10 @@ async function main(): Promise<void> {
   }
   Atomics.store(data.status, READY, 1);
   const functions = new Map<number, [TaskSpec, AnyFunction]>();
-  let wokeTheirThread = false;
   for (let done = 0; data.maxTasks === 0 || done < data.maxTasks; done++) {
     let message: Uint8Array;
     try {
-      const next = nextTask(tasks, wokeTheirThread);
+      const next = nextTask(tasks);
       message = next instanceof Uint8Array ? next : await next;
     } catch {
       return; // closed: the pool is done with this worker
@@ -116,7 +105,7 @@ async function main(): Promise<void> {
     } catch (error) {
       reply = failure(id, error, (performance.now() - started) * 1000);
     }
-    wokeTheirThread = putAll(results, [reply]) > 0; // unbounded: never full
+    results.putSync(reply);
   }
   // maxTasks reached: leaving ends the thread; the pool starts a fresh one.
 }

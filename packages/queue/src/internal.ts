@@ -29,8 +29,7 @@ export function tryGetNowait<T>(queue: Queue<T>): T | typeof NOTHING {
 
 /**
  * putNowait of each item in order, waking sleeping getters once at the end.
- * Returns how many sleepers it woke: a thread that woke one should not spin
- * next (see `watchFor`).
+ * Returns how many sleepers it woke.
  */
 export function putAll<T>(queue: Queue<T>, items: readonly T[]): number {
   return queue[PUT_ALL](items, true);
@@ -72,4 +71,4 @@ export function getIfSync<T>(queue: Queue<T>, filter: GetFilter, options?: WaitO
   return queue[GET_IF_SYNC](filter, options);
 }
 
-export { watchFor, WatchAfterWake } from "./watch.js";
+export { watchFor } from "./watch.js";

@@ -190,19 +190,6 @@ describe("Queue", () => {
       expect((await Promise.all(getters)).map((r) => r.item).sort()).toEqual(["x", "y"]);
     });
 
-    it("WatchAfterWake (/internal): always watches after a put that woke nobody; after a wake-up, only while such watches pay, trying one in 8", () => {
-      const watching = new internal.WatchAfterWake();
-      expect(Array.from({ length: 3 }, () => watching.shouldWatch(false))).toEqual([true, true, true]);
-      const afterWakes = Array.from({ length: 16 }, () => watching.shouldWatch(true));
-      expect(afterWakes).toEqual([...Array(7).fill(false), true, ...Array(7).fill(false), true]);
-      watching.watched(true, true); // that watch caught the answer: watch after wake-ups again
-      expect(Array.from({ length: 3 }, () => watching.shouldWatch(true))).toEqual([true, true, true]);
-      watching.watched(false, false); // a watch that followed no wake-up says nothing about them
-      expect(watching.shouldWatch(true)).toBe(true);
-      watching.watched(true, false);
-      expect(watching.shouldWatch(true)).toBe(false);
-    });
-
     it("getUnreferenced (/internal) takes items as get() does, but its wait does not keep the process alive", async () => {
       const queue = new Queue<number>();
       queue.putNowait(1);
