@@ -1,7 +1,7 @@
 import { workerData } from "node:worker_threads";
 import { decode, encode, explainTaskError, fromMessage, resolveWorkerTask, serializeError, startThread, type TaskSpec } from "@multiproc/core/internal";
 import type { Queue } from "@multiproc/queue";
-import { watchFor } from "@multiproc/queue/internal";
+import { putAll, watchFor, WatchAfterWake } from "@multiproc/queue/internal";
 import { decodeSpec, newResult, readTask } from "./messages.js";
 import { CALL, FAILED, INIT_FAILED, MAP, OK, READY, STARTED, type Mode, type PoolWorkerData } from "./protocol.js";
 
@@ -54,12 +54,22 @@ function success(id: number, value: unknown, micros: number): Uint8Array {
  * task left behind) it sleeps in Atomics.wait: a notify wakes it in a few
  * microseconds, where an Atomics.waitAsync wake-up goes through the event
  * loop (tens). Otherwise it waits asynchronously, so what a task left
- * running keeps running. (Both throw once the queue is closed.)
+ * running keeps running. (Both throw once the queue is closed.) It first
+ * watches the queue a little, unless its result woke the pool's thread
+ * and requests come one at a time (WatchAfterWake).
  */
-function nextTask(tasks: Queue<Uint8Array>): Uint8Array | Promise<Uint8Array> {
-  if (watchFor(tasks, TASK_WATCH_MS) || process.getActiveResourcesInfo().length === 0) return tasks.getSync();
+function nextTask(tasks: Queue<Uint8Array>, wokeTheirThread: boolean, gapMs: number): Uint8Array | Promise<Uint8Array> {
+  let caught = false;
+  if (watching.shouldWatch(wokeTheirThread, gapMs)) {
+    caught = watchFor(tasks, TASK_WATCH_MS);
+    watching.watched(wokeTheirThread, caught);
+  }
+  if (caught || process.getActiveResourcesInfo().length === 0) return tasks.getSync();
   return tasks.get();
 }
+
+/** Whether to watch for the next task after a result (see WatchAfterWake). */
+const watching = new WatchAfterWake();
 
 /** Before sleeping, watch the queue this long: the next task of a busy pool often comes within microseconds. */
 const TASK_WATCH_MS = 0.05;
@@ -79,14 +89,18 @@ async function main(): Promise<void> {
   }
   Atomics.store(data.status, READY, 1);
   const functions = new Map<number, [TaskSpec, AnyFunction]>();
+  let wokeTheirThread = false;
+  let repliedAt = -Infinity;
+  let gapMs = Infinity; // from a result to the task after it: how far apart requests come
   for (let done = 0; data.maxTasks === 0 || done < data.maxTasks; done++) {
     let message: Uint8Array;
     try {
-      const next = nextTask(tasks);
+      const next = nextTask(tasks, wokeTheirThread, gapMs);
       message = next instanceof Uint8Array ? next : await next;
     } catch {
       return; // closed: the pool is done with this worker
     }
+    gapMs = performance.now() - repliedAt;
     const { id, fnId, mode, specBytes, payload } = readTask(message);
     Atomics.store(data.status, STARTED, id);
     let started = performance.now();
@@ -105,7 +119,8 @@ async function main(): Promise<void> {
     } catch (error) {
       reply = failure(id, error, (performance.now() - started) * 1000);
     }
-    results.putSync(reply);
+    wokeTheirThread = putAll(results, [reply]) > 0; // unbounded: never full
+    repliedAt = performance.now();
   }
   // maxTasks reached: leaving ends the thread; the pool starts a fresh one.
 }

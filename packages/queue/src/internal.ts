@@ -71,4 +71,4 @@ export function getIfSync<T>(queue: Queue<T>, filter: GetFilter, options?: WaitO
   return queue[GET_IF_SYNC](filter, options);
 }
 
-export { watchFor } from "./watch.js";
+export { watchFor, WatchAfterWake } from "./watch.js";

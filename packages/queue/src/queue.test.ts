@@ -190,6 +190,20 @@ describe("Queue", () => {
       expect((await Promise.all(getters)).map((r) => r.item).sort()).toEqual(["x", "y"]);
     });
 
+    it("WatchAfterWake (/internal): watches after a put that woke nobody or when requests come back to back; after waking the requester of requests one at a time, only while such watches pay, trying one in 8", () => {
+      const watching = new internal.WatchAfterWake();
+      const apart = 5; // ms from an answer to the next request: one at a time
+      expect([watching.shouldWatch(false, apart), watching.shouldWatch(false, 0), watching.shouldWatch(true, 0.01)]).toEqual([true, true, true]);
+      const afterWakes = Array.from({ length: 16 }, () => watching.shouldWatch(true, apart));
+      expect(afterWakes).toEqual([...Array(7).fill(false), true, ...Array(7).fill(false), true]);
+      watching.watched(true, true); // that watch caught the next request: watch after wake-ups again
+      expect(Array.from({ length: 3 }, () => watching.shouldWatch(true, apart))).toEqual([true, true, true]);
+      watching.watched(false, false); // a watch that followed no wake-up says nothing about them
+      expect(watching.shouldWatch(true, apart)).toBe(true);
+      watching.watched(true, false);
+      expect(watching.shouldWatch(true, apart)).toBe(false);
+    });
+
     it("getUnreferenced (/internal) takes items as get() does, but its wait does not keep the process alive", async () => {
       const queue = new Queue<number>();
       queue.putNowait(1);
