@@ -51,10 +51,14 @@ describe("ClusterExecutor", () => {
     expect(out).toEqual([11, 22, 33, 44, 55, 66, 77]);
     const squares: number[] = [];
     const progress: [number, number][] = [];
-    const onProgress = (done: number, total: number) => progress.push([done, total]);
+    let allReported!: () => void;
+    const reported = new Promise<void>((resolve) => (allReported = resolve));
+    const onProgress = (done: number, total: number) => {
+      if (progress.push([done, total]) === 8) allReported();
+    };
     for await (const value of ex.map(square, Array.from({ length: 500 }, (_, i) => i), { chunksize: 64, onProgress })) squares.push(value);
     expect(squares).toEqual(Array.from({ length: 500 }, (_, i) => i * i));
-    await new Promise(setImmediate); // the last job's progress call may come a tick after its values
+    await reported; // the last job's progress call may come after its values are read
     // One call per job as it finishes: 7 jobs of 64 calls and one of 52, counted up to the total.
     expect(progress.map(([, total]) => total)).toEqual(Array(8).fill(500));
     expect(progress.map(([done], i) => done - (i === 0 ? 0 : progress[i - 1]![0])).sort((a, b) => a - b)).toEqual([52, 64, 64, 64, 64, 64, 64, 64]);
