@@ -7,34 +7,38 @@ import {
   END,
   FREE_SEQ,
   GET_SEQ,
+  GETS,
   GETTERS,
   HEAD,
+  HEAD_LOCK,
   HEAD_SEG,
   HEADER_WORDS,
   INLINE,
-  ITEMS,
   JUMP,
   KIND_BUFFER,
   MAXSIZE,
-  MUTEX,
+  NEXT_SEG,
   OPEN,
   PUTS,
   PUTTERS,
   RECORD_HEADER,
   SEG_BYTES,
+  SEQ_MASK,
   SHUT_DOWN,
   SPARE,
   SPILLED,
   TAIL,
+  TAIL_LOCK,
   TAIL_SEG,
 } from "./layout.js";
 
 /**
  * The state machine of a queue over its header words and segments (see
- * layout.ts): append and take one record, with the waiter bookkeeping that
- * lets a put or get skip the notify when nobody sleeps, and the repair of a
- * queue whose lock was taken over from a thread that died in it. Pure
- * functions over shared memory; the Queue classes add encoding, waiting and errors.
+ * layout.ts): append and take one record, each under its own lock, with the
+ * waiter bookkeeping that lets a put or get skip the notify when nobody
+ * sleeps, and the repair of either side whose lock was taken over from a
+ * thread that died holding it. Pure functions over shared memory; the Queue
+ * classes add encoding, waiting and errors.
  */
 export interface Channel {
   readonly block: Block;
@@ -43,12 +47,25 @@ export interface Channel {
   /** This thread's views of the segment it last wrote to and read from (see segmentView). */
   tail: SegmentView;
   head: SegmentView;
+  /**
+   * What this thread last learnt from the other side's count: items there
+   * were to take (`itemsKnown`, from PUTS) and room there was (`roomKnown`,
+   * from GETS), less what it took or put since. Trusted only while its own
+   * side's count is still what this thread left it at (`getsAfter`,
+   * `putsAfter`): then nobody else took or put in between, and the other
+   * side can only have added items or room. 0: read the count again.
+   */
+  itemsKnown: number;
+  getsAfter: number;
+  roomKnown: number;
+  putsAfter: number;
   /** Where this thread encodes items for this queue (see encodeItem). */
   readonly allocate: Allocate;
   /** The spill block the last encode for this queue allocated, 0 if it went inline. */
   spilled: number;
-  /** Runs when this thread takes the queue's lock over from a thread that died holding it. */
-  readonly repair: () => void;
+  /** Run when this thread takes the put or get lock over from a thread that died holding it. */
+  readonly repairTail: () => void;
+  readonly repairHead: () => void;
   /** Async waits of this instance in progress: while any is, the instance keeps its memory (see spent.ts). */
   waiting: number;
   /** Set by the instance: lets go of its memory if the queue is spent and nothing of it waits (spent.ts). */
@@ -119,6 +136,9 @@ function grown(scratch: Uint8Array, length: number): Uint8Array {
 const BLOCK_HEADER = 16;
 const payload = (offset: number) => offset + BLOCK_HEADER;
 const align8 = (n: number) => (n + 7) & ~7;
+/** A record's TAG word: its SEQ (mod 2^30) and TYPE. */
+const tag = (seq: number, type: number) => (((seq & SEQ_MASK) << 2) | type) >>> 0;
+const seqOf = (tagWord: number) => tagWord >>> 2;
 
 export function openChannel(block: Block): Channel {
   const channel: Channel = {
@@ -127,6 +147,10 @@ export function openChannel(block: Block): Channel {
     words: block.int32(0, HEADER_WORDS),
     tail: NO_SEGMENT,
     head: NO_SEGMENT,
+    itemsKnown: 0,
+    getsAfter: 0,
+    roomKnown: 0,
+    putsAfter: 0,
     spilled: 0,
     // An item over a quarter segment is encoded straight into a spill block;
     // anything smaller into the write scratch.
@@ -140,7 +164,8 @@ export function openChannel(block: Block): Channel {
       channel.spilled = spill;
       return new Uint8Array(channel.arena.buffer, payload(spill), length);
     },
-    repair: () => repairChannel(channel),
+    repairTail: () => repairTail(channel),
+    repairHead: () => repairHead(channel),
     waiting: 0,
     settle: () => {},
     spent: false,
@@ -154,16 +179,16 @@ export function initChannel(channel: Channel, maxsize: number, segmentBytes = DE
   words[MAXSIZE] = maxsize;
   words[SEG_BYTES] = segmentBytes;
   const first = arena.allocate(KIND_BUFFER, segmentBytes, false);
-  writeEnd(arena.u32, payload(first));
+  writeEnd(arena.u32, payload(first), 0, 0);
   words[HEAD_SEG] = words[TAIL_SEG] = first;
   words[HEAD] = words[TAIL] = payload(first);
 }
 
-/** An END record at arena offset `at`, through a view whose byte 0 is arena offset `base`. */
-function writeEnd(u32: Uint32Array, at: number, base = 0): void {
+/** An END record for item `seq` at arena offset `at`, through a view whose byte 0 is arena offset `base`. */
+function writeEnd(u32: Uint32Array, at: number, base: number, seq: number): void {
   const w = (at - base) >>> 2;
   u32[w] = 0;
-  u32[w + 1] = END;
+  u32[w + 1] = tag(seq, END);
 }
 
 /**
@@ -187,25 +212,64 @@ export function abandon(channel: Channel, item: Outgoing): void {
   discardEncoded(item.bytes);
 }
 
-export function lock(channel: Channel): void {
-  lockMutex(channel.words, MUTEX, channel.repair);
+/** The put lock: held to append, and to close (so that no put commits after CLOSED is set). */
+export function lockTail(channel: Channel): void {
+  lockMutex(channel.words, TAIL_LOCK, channel.repairTail);
 }
 
-export function unlock(channel: Channel): void {
-  unlockMutex(channel.words, MUTEX);
+export function unlockTail(channel: Channel): void {
+  unlockMutex(channel.words, TAIL_LOCK);
+}
+
+/** The get lock: held to take. Taken after the put lock by a thread that needs both (shutdown). */
+export function lockHead(channel: Channel): void {
+  lockMutex(channel.words, HEAD_LOCK, channel.repairHead);
+}
+
+export function unlockHead(channel: Channel): void {
+  unlockMutex(channel.words, HEAD_LOCK);
+}
+
+/** Items in the queue now. GETS is read first: it never passes PUTS, so the difference is never negative. */
+export function itemsIn(words: Int32Array): number {
+  const gets = Atomics.load(words, GETS);
+  return (Atomics.load(words, PUTS) - gets) | 0;
 }
 
 export function isFull(words: Int32Array): boolean {
   const max = words[MAXSIZE]!;
-  return max > 0 && words[ITEMS]! >= max;
+  return max > 0 && itemsIn(words) >= max;
 }
 
-/** Writes the record of `item` at arena offset `at` (whose view is `view`), all but its FLAGS word (the commit). */
-function writeRecord(view: SegmentView, at: number, item: Outgoing): void {
+/** Holding the put lock: whether one more item fits, reading GETS only when this thread's last reading of it says full. */
+export function hasRoom(channel: Channel): boolean {
+  const { words } = channel;
+  const max = words[MAXSIZE]!;
+  if (max <= 0) return true;
+  const puts = words[PUTS]!;
+  if (puts === channel.putsAfter && channel.roomKnown > 0) return true;
+  channel.roomKnown = max - ((puts - Atomics.load(words, GETS)) | 0);
+  channel.putsAfter = puts;
+  return channel.roomKnown > 0;
+}
+
+/** Holding the get lock: whether there is an item to take, reading PUTS only when this thread's last reading of it says empty. */
+function hasItem(channel: Channel): boolean {
+  const { words } = channel;
+  const gets = words[GETS]!;
+  if (gets === channel.getsAfter && channel.itemsKnown > 0) return true;
+  channel.itemsKnown = (Atomics.load(words, PUTS) - gets) | 0;
+  channel.getsAfter = gets;
+  return channel.itemsKnown > 0;
+}
+
+/** Writes the record of `item` (item `seq`) at arena offset `at`, whose view is `view`; its TAG word last. */
+function writeRecord(view: SegmentView, at: number, item: Outgoing, seq: number): void {
   const w = (at - view.base) >>> 2;
   view.u32[w] = item.bytes.byteLength;
   if (item.spill) {
     view.u32[w + 2] = item.spill;
+    view.u32[w + 1] = tag(seq, SPILLED);
     return;
   }
   const to = at - view.base + RECORD_HEADER;
@@ -213,81 +277,90 @@ function writeRecord(view: SegmentView, at: number, item: Outgoing): void {
   const length = item.bytes.byteLength;
   if (length <= SMALL_COPY) for (let i = 0; i < length; i++) u8[to + i] = item.bytes[i]!;
   else u8.set(item.bytes, to);
+  view.u32[w + 1] = tag(seq, INLINE);
 }
 
 /**
- * Holding the lock: appends one record. The caller checked CLOSED and
- * MAXSIZE. The record and the END after it are written first; one store of
- * the old END's FLAGS then commits the put (see layout.ts).
+ * Holding the put lock: appends one record. The caller checked CLOSED and
+ * hasRoom. The record and the END after it are written first; one store of
+ * PUTS then commits the put (see layout.ts); TAIL follows.
  */
 export function append(channel: Channel, item: Outgoing): void {
   const { words } = channel;
   const need = RECORD_HEADER + (item.spill ? 8 : align8(item.bytes.byteLength));
-  const flags = item.spill ? SPILLED : INLINE;
+  const puts = words[PUTS]!;
   const at = words[TAIL]! >>> 0;
   const view = (channel.tail = segmentView(channel, channel.tail, words[TAIL_SEG]! >>> 0));
-  const w = (at - view.base) >>> 2;
-  let end: number;
   // A segment's last RECORD_HEADER bytes stay free for a JUMP (or the END).
   if (at - view.base + need <= words[SEG_BYTES]! - RECORD_HEADER) {
-    end = at + need;
-    writeEnd(view.u32, end, view.base);
-    writeRecord(view, at, item);
-    Atomics.store(view.u32, w + 1, flags); // the commit
+    const end = at + need;
+    writeEnd(view.u32, end, view.base, puts + 1);
+    writeRecord(view, at, item, puts);
+    Atomics.store(words, PUTS, (puts + 1) | 0); // the commit
+    words[TAIL] = end;
   } else {
-    // The record goes first in a new segment; the old END becomes a JUMP to it.
+    // The record goes first in a new segment, and the END becomes a JUMP to
+    // it. NEXT_SEG is set once the record is written, so that a repair finds
+    // there a record whose SEQ tells whether this put committed.
     const next = takeSegment(channel);
     const nextView = (channel.tail = segmentView(channel, channel.tail, next));
     const first = nextView.base;
-    end = first + need;
-    writeEnd(nextView.u32, end, first);
-    writeRecord(nextView, first, item);
-    nextView.u32[1] = flags;
+    const end = first + need;
+    writeEnd(nextView.u32, end, first, puts + 1);
+    writeRecord(nextView, first, item, puts);
+    const w = (at - view.base) >>> 2;
     view.u32[w] = first;
-    Atomics.store(view.u32, w + 1, JUMP); // the commit
+    view.u32[w + 1] = tag(puts, JUMP);
+    Atomics.store(words, NEXT_SEG, next);
+    Atomics.store(words, PUTS, (puts + 1) | 0); // the commit
     words[TAIL_SEG] = next;
+    words[TAIL] = end;
+    Atomics.store(words, NEXT_SEG, 0);
   }
-  words[TAIL] = end;
-  words[ITEMS] = words[ITEMS]! + 1;
-  words[PUTS] = words[PUTS]! + 1;
+  channel.putsAfter = (puts + 1) | 0;
+  if (channel.roomKnown > 0) channel.roomKnown--;
   Atomics.add(words, GET_SEQ, 1);
 }
 
+/** The bytes a record of the log takes (not a JUMP or END). */
+function recordBytes(u32: Uint32Array, w: number): number {
+  return RECORD_HEADER + ((u32[w + 1]! & 3) === SPILLED ? 8 : align8(u32[w]!));
+}
+
 /**
- * Holding the lock: removes the oldest record, or returns undefined if there
- * is none. With `accept`, the record is taken only if `accept` says yes to
- * the first byte of its encoding (the codec's tag); REFUSED otherwise. One
- * store of HEAD commits the get.
+ * Holding the get lock: removes the oldest record, or returns undefined if
+ * there is none. With `accept`, the record is taken only if `accept` says
+ * yes to the first byte of its encoding (the codec's tag); REFUSED
+ * otherwise. One store of GETS commits the get; HEAD follows.
  */
 export function take(channel: Channel): Taken | undefined;
 export function take(channel: Channel, accept: (tag: number) => boolean): Taken | typeof REFUSED | undefined;
 export function take(channel: Channel, accept?: (tag: number) => boolean): Taken | typeof REFUSED | undefined {
   const { words } = channel;
-  if (words[ITEMS] === 0) return undefined;
+  if (!hasItem(channel)) return undefined;
   for (;;) {
     const segment = words[HEAD_SEG]! >>> 0;
     const view = (channel.head = segmentView(channel, channel.head, segment));
     const at = words[HEAD]! >>> 0;
     const w = (at - view.base) >>> 2;
     const length = view.u32[w]!;
-    const flags = view.u32[w + 1]!;
-    if (flags === END) return undefined;
-    if (flags === JUMP) {
-      Atomics.store(words, HEAD, length); // the commit: `length` is the first record of the next segment
+    const type = view.u32[w + 1]! & 3;
+    if (type === JUMP) {
+      // HEAD first: a repair that finds it outside HEAD_SEG finishes the crossing.
+      words[HEAD] = length; // `length` is the first record of the next segment
       words[HEAD_SEG] = length - BLOCK_HEADER;
       giveBackSegment(channel, segment);
       continue;
     }
+    if (type === END) throw new Error("multiproc: a queue's log is corrupt (its count says an item is there, its log ends)");
     if (accept) {
-      const tag = flags === SPILLED ? channel.arena.u8[payload(view.u32[w + 2]!)]! : view.u8[at - view.base + RECORD_HEADER]!;
-      if (!accept(tag)) return REFUSED;
+      const first = type === SPILLED ? channel.arena.u8[payload(view.u32[w + 2]!)]! : view.u8[at - view.base + RECORD_HEADER]!;
+      if (!accept(first)) return REFUSED;
     }
     let taken: Taken;
-    let next: number;
-    if (flags === SPILLED) {
+    if (type === SPILLED) {
       const spill = view.u32[w + 2]!;
       taken = { bytes: new Uint8Array(channel.arena.buffer, payload(spill), length), spill };
-      next = at + RECORD_HEADER + 8;
     } else {
       const from = at - view.base + RECORD_HEADER;
       const { u8 } = view;
@@ -295,19 +368,12 @@ export function take(channel: Channel, accept?: (tag: number) => boolean): Taken
       if (length <= SMALL_COPY) for (let i = 0; i < length; i++) bytes[i] = u8[from + i]!;
       else bytes.set(u8.subarray(from, from + length));
       taken = { bytes: bytes.subarray(0, length), spill: 0 };
-      next = at + RECORD_HEADER + align8(length);
     }
-    Atomics.store(words, HEAD, next); // the commit
-    const items = words[ITEMS]! - 1;
-    words[ITEMS] = items;
-    // Empty, and head and tail in one segment: start that segment over
-    // instead of growing the chain. END first, then HEAD, then TAIL: a death
-    // between leaves a log that repair reads right.
-    if (items === 0 && words[HEAD_SEG] === words[TAIL_SEG] && next !== view.base) {
-      writeEnd(view.u32, view.base, view.base);
-      Atomics.store(words, HEAD, view.base);
-      words[TAIL] = view.base;
-    }
+    const gets = words[GETS]!;
+    Atomics.store(words, GETS, (gets + 1) | 0); // the commit
+    words[HEAD] = at + recordBytes(view.u32, w);
+    channel.getsAfter = (gets + 1) | 0;
+    channel.itemsKnown--;
     Atomics.add(words, FREE_SEQ, 1);
     return taken;
   }
@@ -335,60 +401,93 @@ function discardTaken(channel: Channel, taken: Taken): void {
 }
 
 /**
- * Holding the lock, taken over from a thread that died holding it: makes the
- * derived words agree with the log again. The dead thread's put or get
- * either committed (its one store happened) or left no trace in the log, so
- * the log is right; what may lag is what it updates after its commit:
- * HEAD_SEG, TAIL, TAIL_SEG, ITEMS, PUTS, and the wake-up of waiters (they
- * are woken here; they also look again every RECHECK_MS). At most the one
- * item a dying getter had taken is lost with it, and a segment or spill block
- * it was about to free may leak.
+ * Holding the put lock, taken over from a thread that died holding it:
+ * makes TAIL and TAIL_SEG agree with PUTS again. The dead thread's put
+ * either committed (its store of PUTS happened) or is invisible (its
+ * record lies past TAIL, to be written over). The SEQ of the record at TAIL
+ * tells which: PUTS's own if not committed (or nothing was written), one
+ * less if committed, with TAIL not moved past it yet. A put that was
+ * crossing to a new segment left it in NEXT_SEG, whose first record says the
+ * same; the old segment is not read, since a get may have freed it since.
+ * Sleeping getters are woken (they also look again every RECHECK_MS).
  */
-export function repairChannel(channel: Channel): void {
+export function repairTail(channel: Channel): void {
+  fixTail(channel);
+  channel.tail = NO_SEGMENT;
+  channel.roomKnown = 0;
+  Atomics.add(channel.words, GET_SEQ, 1);
+  Atomics.notify(channel.words, GET_SEQ);
+  warnRepaired("put");
+}
+
+function fixTail(channel: Channel): void {
   const { words, arena } = channel;
+  const u32 = new Uint32Array(arena.buffer);
+  const seq = words[PUTS]! & SEQ_MASK;
+  const committed = (seq - 1) & SEQ_MASK;
+  const next = words[NEXT_SEG]! >>> 0;
+  if (next !== 0) {
+    const first = payload(next);
+    const firstSeq = seqOf(u32[(first >>> 2) + 1]!);
+    if (firstSeq === committed) {
+      words[TAIL_SEG] = next;
+      words[TAIL] = first + recordBytes(u32, first >>> 2);
+    } else if (firstSeq === seq) giveBackSegment(channel, next); // nobody saw it
+    else throw corrupt(`a new segment's first record has SEQ ${firstSeq} where ${seq} or ${committed} belongs`);
+    words[NEXT_SEG] = 0;
+  } else {
+    const at = words[TAIL]! >>> 0;
+    const atSeq = seqOf(u32[(at >>> 2) + 1]!);
+    if (atSeq === committed) words[TAIL] = at + recordBytes(u32, at >>> 2);
+    else if (atSeq !== seq) throw corrupt(`the record at its tail has SEQ ${atSeq} where ${seq} or ${committed} belongs`);
+  }
+}
+
+/**
+ * Holding the get lock, taken over from a thread that died holding it:
+ * makes HEAD and HEAD_SEG agree with GETS again, as repairTail does for a
+ * put. A get that died after crossing a JUMP (HEAD moved into the next
+ * segment, HEAD_SEG not yet) is finished. At most the one item a dying getter
+ * had taken is lost with it, and a segment or spill block it was about to
+ * free may leak. Sleeping putters are woken.
+ */
+export function repairHead(channel: Channel): void {
+  fixHead(channel);
+  channel.head = NO_SEGMENT;
+  channel.itemsKnown = 0;
+  Atomics.add(channel.words, FREE_SEQ, 1);
+  Atomics.notify(channel.words, FREE_SEQ);
+  warnRepaired("get");
+}
+
+function fixHead(channel: Channel): void {
+  const { words, arena } = channel;
+  const u32 = new Uint32Array(arena.buffer);
   const segBytes = words[SEG_BYTES]!;
   const head = words[HEAD]! >>> 0;
-  let segment = words[HEAD_SEG]! >>> 0;
+  const segment = words[HEAD_SEG]! >>> 0;
   if (head < payload(segment) || head >= payload(segment) + segBytes) {
-    // It died after crossing a JUMP (HEAD is the first record of the next segment) and before the rest.
     giveBackSegment(channel, segment);
-    segment = head - BLOCK_HEADER;
-    words[HEAD_SEG] = segment;
+    words[HEAD_SEG] = head - BLOCK_HEADER;
   }
-  const u32 = new Uint32Array(arena.buffer);
-  let at = head;
-  let items = 0;
-  for (let steps = 0; ; steps++) {
-    if (steps > arena.buffer.byteLength / RECORD_HEADER) throw new Error("multiproc: a queue's log is corrupt (it does not end)");
-    const length = u32[at >>> 2]!;
-    const flags = u32[(at >>> 2) + 1]!;
-    if (flags === END) break;
-    if (flags === JUMP) {
-      at = length;
-      segment = length - BLOCK_HEADER;
-      continue;
-    }
-    if (flags !== INLINE && flags !== SPILLED) throw new Error(`multiproc: a queue's log is corrupt (a record with flags ${flags})`);
-    items++;
-    at += RECORD_HEADER + (flags === SPILLED ? 8 : align8(length));
-  }
-  // A put that committed without counting itself: one more item than ITEMS says.
-  const uncounted = items - words[ITEMS]!;
-  if (uncounted > 0) words[PUTS] = words[PUTS]! + uncounted;
-  words[ITEMS] = items;
-  words[TAIL] = at;
-  words[TAIL_SEG] = segment;
-  channel.head = channel.tail = NO_SEGMENT;
-  Atomics.add(words, GET_SEQ, 1);
-  Atomics.add(words, FREE_SEQ, 1);
-  Atomics.notify(words, GET_SEQ);
-  Atomics.notify(words, FREE_SEQ);
-  process.emitWarning("A thread died inside a put or get of a multiproc queue; another thread took its lock over and repaired the queue", {
+  const seq = words[GETS]! & SEQ_MASK;
+  const committed = (seq - 1) & SEQ_MASK;
+  const headSeq = seqOf(u32[(head >>> 2) + 1]!);
+  if (headSeq === committed) words[HEAD] = head + recordBytes(u32, head >>> 2);
+  else if (headSeq !== seq) throw corrupt(`the record at its head has SEQ ${headSeq} where ${seq} or ${committed} belongs`);
+}
+
+function corrupt(what: string): Error {
+  return new Error(`multiproc: a queue's log is corrupt: ${what}`);
+}
+
+function warnRepaired(side: string): void {
+  process.emitWarning(`A thread died inside a ${side} of a multiproc queue; another thread took its lock over and repaired the queue`, {
     code: "MULTIPROC_ABANDONED_LOCK",
   });
 }
 
-/** Wakes one sleeping getter if any registered (call after the unlock, with GETTERS read under it). */
+/** Wakes one sleeping getter if any registered (call after the unlock, with GETTERS read after the commit). */
 export function wakeGetter(channel: Channel, getters: number): void {
   if (getters > 0) Atomics.notify(channel.words, GET_SEQ, 1);
 }
@@ -421,20 +520,33 @@ export function shutdownChannel(channel: Channel, immediate: boolean): void {
   endChannel(channel, SHUT_DOWN, immediate);
 }
 
+/**
+ * CLOSED is set holding the put lock, so every put either committed before
+ * it or sees it: a get that reads CLOSED and then PUTS knows it has seen the
+ * last item.
+ */
 function endChannel(channel: Channel, how: number, drop: boolean): void {
   const { words } = channel;
   let dropped = 0;
-  lock(channel);
-  if (words[CLOSED] !== SHUT_DOWN) words[CLOSED] = how;
-  if (drop) {
-    for (let taken = take(channel); taken; taken = take(channel)) {
-      discardTaken(channel, taken);
-      dropped++;
+  lockTail(channel);
+  try {
+    if (words[CLOSED] !== SHUT_DOWN) Atomics.store(words, CLOSED, how);
+    if (drop) {
+      lockHead(channel);
+      try {
+        for (let taken = take(channel); taken; taken = take(channel)) {
+          discardTaken(channel, taken);
+          dropped++;
+        }
+      } finally {
+        unlockHead(channel);
+      }
     }
+    Atomics.add(words, GET_SEQ, 1);
+    Atomics.add(words, FREE_SEQ, 1);
+  } finally {
+    unlockTail(channel);
   }
-  Atomics.add(words, GET_SEQ, 1);
-  Atomics.add(words, FREE_SEQ, 1);
-  unlock(channel);
   Atomics.notify(words, GET_SEQ);
   Atomics.notify(words, FREE_SEQ);
   if (dropped > 0) {
@@ -449,26 +561,23 @@ function endChannel(channel: Channel, how: number, drop: boolean): void {
  */
 export function disposeChannel(channel: Channel): void {
   const { words, arena } = channel;
+  // A put or get that died half done and was never repaired: finish it first, so the segments below are the live ones.
+  fixTail(channel);
+  fixHead(channel);
   for (let taken = take(channel); taken; taken = take(channel)) discardTaken(channel, taken);
-  releaseBlock(arena, words[HEAD_SEG]! >>> 0);
+  releaseBlock(arena, words[HEAD_SEG]! >>> 0); // also the tail's: the log is empty
   if (words[SPARE]) releaseBlock(arena, words[SPARE]! >>> 0);
 }
 
-/** A segment for the tail: the spare one, cleared first (a death after that leaks it, never shares it), or a new one. */
+/** A segment for the tail: the spare one (a death after taking it leaks it, never shares it), or a new one. */
 function takeSegment(channel: Channel): number {
-  const { words } = channel;
-  const spare = words[SPARE]! >>> 0;
-  if (spare !== 0) {
-    words[SPARE] = 0;
-    return spare;
-  }
-  return channel.arena.allocate(KIND_BUFFER, words[SEG_BYTES]!, false);
+  const spare = Atomics.exchange(channel.words, SPARE, 0) >>> 0;
+  return spare !== 0 ? spare : channel.arena.allocate(KIND_BUFFER, channel.words[SEG_BYTES]!, false);
 }
 
+/** A drained segment back: kept as the spare if there is none, else freed. */
 function giveBackSegment(channel: Channel, segment: number): void {
-  const { words } = channel;
-  if (words[SPARE] === 0) words[SPARE] = segment;
-  else releaseBlock(channel.arena, segment);
+  if (Atomics.compareExchange(channel.words, SPARE, 0, segment) !== 0) releaseBlock(channel.arena, segment);
 }
 
-export { CLOSED, CLOSED_BY_CLOSE, DONE, FREE_SEQ, GET_SEQ, GETTERS, ITEMS, MAXSIZE, OPEN, PUTS, PUTTERS, SHUT_DOWN };
+export { CLOSED, CLOSED_BY_CLOSE, DONE, FREE_SEQ, GET_SEQ, GETS, GETTERS, MAXSIZE, OPEN, PUTS, PUTTERS, SHUT_DOWN };

@@ -7,16 +7,19 @@ import {
   FREE_SEQ,
   GET_SEQ,
   GETTERS,
+  hasRoom,
   isFull,
-  ITEMS,
-  lock,
+  itemsIn,
+  lockHead,
+  lockTail,
   own,
   PUTTERS,
   REFUSED,
   SHUT_DOWN,
   take,
   takenValue,
-  unlock,
+  unlockHead,
+  unlockTail,
   wakeGetter,
   wakeGetters,
   wakePutter,
@@ -33,6 +36,13 @@ import { QueueClosedError, QueueEmptyError, QueueFullError, ShutDown } from "./e
  * waiter that leaves without acting (timeout, abort) passes a wake-up on, so
  * the notify that may have been meant for it is not lost. The first try
  * needs no Waiter at all: most puts and gets of a busy queue succeed at once.
+ *
+ * Puts and gets hold different locks, so a sleeper's registration and the
+ * other side's commit are ordered by their atomics alone (Dekker's pattern):
+ * a getter adds itself to GETTERS, then looks at PUTS; a put stores PUTS,
+ * then reads GETTERS. Of any such pair at least one sees the other's write,
+ * so either the getter finds the item or the put notifies it. (Putters,
+ * PUTTERS and GETS likewise.)
  */
 
 /** One try at a put: true if appended, false if full; throws QueueClosedError (the caller gives the item back). */
@@ -46,20 +56,19 @@ function tryPut(channel: Channel, item: Outgoing): boolean {
 /** tryPut without the wake-up: the sleeping getters seen under the lock, or -1 if full. */
 function tryAppend(channel: Channel, item: Outgoing): number {
   const { words } = channel;
-  lock(channel);
+  lockTail(channel);
   if (words[CLOSED]) {
     const state = words[CLOSED]!;
-    unlock(channel);
+    unlockTail(channel);
     throw putRefused(state);
   }
-  if (isFull(words)) {
-    unlock(channel);
+  if (!hasRoom(channel)) {
+    unlockTail(channel);
     return -1;
   }
   append(channel, item);
-  const getters = words[GETTERS]!;
-  unlock(channel);
-  return getters;
+  unlockTail(channel);
+  return Atomics.load(words, GETTERS);
 }
 
 /** What tryGet returns when there is nothing to take (an item may be `undefined`); Symbol.for, so every copy of this package agrees. */
@@ -84,12 +93,13 @@ export function tryGet(channel: Channel): unknown {
 
 function tryGetInCritical(channel: Channel): unknown {
   const { words } = channel;
-  lock(channel);
+  // CLOSED before the look at PUTS (in take): puts that committed before a close are then seen.
+  const closed = Atomics.load(words, CLOSED);
+  lockHead(channel);
   const taken = take(channel);
-  const closed = words[CLOSED];
-  const putters = words[PUTTERS]!;
-  unlock(channel);
+  unlockHead(channel);
   if (taken) {
+    const putters = Atomics.load(words, PUTTERS);
     wakePutter(channel, putters);
     const value = takenValue(channel, taken);
     if (closed) channel.settle(); // this get may have drained a closed queue
@@ -125,16 +135,13 @@ class Waiter {
     this.#seq = seq;
   }
 
-  /** Holding the lock: undo a registration from the previous turn. */
-  reset(): void {
-    if (!this.#registered) return;
-    Atomics.sub(this.#channel.words, this.#counter, 1);
-    this.#registered = false;
-  }
-
-  /** Holding the lock: the value to sleep on, registering first if a sleep follows. */
+  /**
+   * At the start of a try, before it looks at the queue: the value to sleep
+   * on if the try fails, registered first if a sleep follows (a registration
+   * from the previous turn stays).
+   */
   sleepOn(beforeSleep: boolean): number {
-    if (beforeSleep) {
+    if (beforeSleep && !this.#registered) {
       Atomics.add(this.#channel.words, this.#counter, 1);
       this.#registered = true;
     }
@@ -145,34 +152,32 @@ class Waiter {
   leave(ready: (words: Int32Array) => boolean): void {
     if (!this.#registered) return;
     const { words } = this.#channel;
-    lock(this.#channel);
-    this.reset();
-    const others = words[this.#counter]!;
-    const pass = others > 0 && ready(words);
-    unlock(this.#channel);
-    if (pass) Atomics.notify(words, this.#seq, 1);
+    Atomics.sub(words, this.#counter, 1);
+    this.#registered = false;
+    if (Atomics.load(words, this.#counter) > 0 && ready(words)) {
+      Atomics.add(words, this.#seq, 1);
+      Atomics.notify(words, this.#seq, 1);
+    }
   }
 }
 
 function putAttempt(channel: Channel, item: Outgoing, waiter: Waiter): Attempt {
   const { words } = channel;
   return (beforeSleep) => {
-    lock(channel);
-    waiter.reset();
+    const seq = waiter.sleepOn(beforeSleep);
+    lockTail(channel);
     if (words[CLOSED]) {
       const state = words[CLOSED]!;
-      unlock(channel);
+      unlockTail(channel);
       throw putRefused(state);
     }
-    if (!isFull(words)) {
+    if (hasRoom(channel)) {
       append(channel, item);
-      const getters = words[GETTERS]!;
-      unlock(channel);
-      wakeGetter(channel, getters);
+      unlockTail(channel);
+      wakeGetter(channel, Atomics.load(words, GETTERS));
       return true;
     }
-    const seq = waiter.sleepOn(beforeSleep);
-    unlock(channel);
+    unlockTail(channel);
     return seq;
   };
 }
@@ -204,30 +209,22 @@ function getAttemptInCritical(channel: Channel, waiter: Waiter, out: { value?: u
   let tag = -1;
   const accept = filter && ((seen: number) => filter.accept((tag = seen)));
   return (beforeSleep) => {
-    lock(channel);
-    waiter.reset();
+    const seq = waiter.sleepOn(beforeSleep);
+    const closed = Atomics.load(words, CLOSED); // before the look at PUTS, as tryGet
+    lockHead(channel);
     const taken = accept ? take(channel, accept) : take(channel);
-    if (taken === REFUSED) {
-      unlock(channel);
-      throw filter!.refuse(tag);
-    }
+    unlockHead(channel);
+    if (taken === REFUSED) throw filter!.refuse(tag);
     if (taken) {
-      const putters = words[PUTTERS]!;
-      const closed = words[CLOSED];
-      unlock(channel);
-      wakePutter(channel, putters);
+      wakePutter(channel, Atomics.load(words, PUTTERS));
       out.value = takenValue(channel, taken);
       if (closed) channel.settle(); // this get may have drained a closed queue
       return true;
     }
-    if (words[CLOSED]) {
-      const state = words[CLOSED]!;
-      unlock(channel);
+    if (closed) {
       channel.settle();
-      throw drained(state);
+      throw drained(closed);
     }
-    const seq = waiter.sleepOn(beforeSleep);
-    unlock(channel);
     return seq;
   };
 }
@@ -248,8 +245,8 @@ export async function whileWaiting<R>(channel: Channel, wait: Promise<R>): Promi
   }
 }
 
-const hasItems = (words: Int32Array) => Atomics.load(words, ITEMS) > 0;
-const hasRoom = (words: Int32Array) => !isFull(words);
+const hasItems = (words: Int32Array) => itemsIn(words) > 0;
+const notFull = (words: Int32Array) => !isFull(words);
 
 export async function putItem(channel: Channel, item: unknown, options: WaitOptions | number | undefined): Promise<void> {
   if (options !== undefined) checkWaitOptions(options);
@@ -264,7 +261,7 @@ export async function putItem(channel: Channel, item: unknown, options: WaitOpti
       done = await whileWaiting(channel, waitAsync(channel.words, FREE_SEQ, putAttempt(channel, outgoing, waiter), options, RECHECK_MS));
     }
   } finally {
-    waiter?.leave(hasRoom);
+    waiter?.leave(notFull);
     if (!done) abandon(channel, outgoing);
   }
   if (!done) throw new QueueFullError(`The queue stayed full for ${timeoutOf(options)} ms`);
@@ -282,7 +279,7 @@ export function putItemSync(channel: Channel, item: unknown, options: WaitOption
       done = waitSync(channel.words, FREE_SEQ, putAttempt(channel, outgoing, waiter), options, RECHECK_MS);
     }
   } finally {
-    waiter?.leave(hasRoom);
+    waiter?.leave(notFull);
     if (!done) abandon(channel, outgoing);
   }
   if (!done) throw new QueueFullError(`The queue stayed full for ${timeoutOf(options)} ms`);
@@ -381,15 +378,8 @@ export function getItemNowait<T>(channel: Channel): T {
 function readableAttempt(channel: Channel, waiter: Waiter): Attempt {
   const { words } = channel;
   return (beforeSleep) => {
-    lock(channel);
-    waiter.reset();
-    if (words[ITEMS]! > 0 || words[CLOSED]) {
-      unlock(channel);
-      return true;
-    }
     const seq = waiter.sleepOn(beforeSleep);
-    unlock(channel);
-    return seq;
+    return Atomics.load(words, CLOSED) || itemsIn(words) > 0 ? true : seq;
   };
 }
 

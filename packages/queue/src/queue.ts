@@ -1,5 +1,5 @@
 import { checkOptionNames, claimBlock, describe, KIND, SHAREABLE, ValueError, type Block, type Shareable, type WaitOptions } from "@multiproc/core/internal";
-import { CLOSED, CLOSED_BY_CLOSE, closeChannel, initChannel, ITEMS, isFull, MAXSIZE, openChannel, SHUT_DOWN, shutdownChannel, wakeGetters, type Channel } from "./channel.js";
+import { CLOSED, CLOSED_BY_CLOSE, closeChannel, initChannel, isFull, itemsIn, MAXSIZE, openChannel, SHUT_DOWN, shutdownChannel, wakeGetters, type Channel } from "./channel.js";
 import { QueueClosedError, ShutDown } from "./errors.js";
 import { HEADER_WORDS } from "./layout.js";
 import { settleChannel } from "./spent.js";
@@ -104,7 +104,7 @@ export class Queue<T = unknown> implements Shareable, AsyncIterable<T> {
 
   /** Items in the queue now (other threads may change it at any moment). */
   qsize(): number {
-    return Atomics.load(this.#channel.words, ITEMS);
+    return itemsIn(this.#channel.words);
   }
 
   /** Whether the queue holds no item now (a snapshot: other threads may change it at once). */
@@ -238,5 +238,5 @@ export function sendableBlock(name: string, channel: Channel): Block {
 export function describeQueue(name: string, channel: Channel, extra: string): string {
   const state = Atomics.load(channel.words, CLOSED);
   const end = state === SHUT_DOWN ? " shut down" : state === CLOSED_BY_CLOSE ? " closed" : "";
-  return `<${name} at 0x${channel.block.offset.toString(16)} size=${Atomics.load(channel.words, ITEMS)}${extra}${end}>`;
+  return `<${name} at 0x${channel.block.offset.toString(16)} size=${itemsIn(channel.words)}${extra}${end}>`;
 }

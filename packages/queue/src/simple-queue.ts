@@ -1,5 +1,5 @@
 import { KIND, SHAREABLE, type Block, type Shareable, type WaitOptions } from "@multiproc/core/internal";
-import { closeChannel, ITEMS, type Channel } from "./channel.js";
+import { closeChannel, itemsIn, type Channel } from "./channel.js";
 import { getItem, getItemSync, putItem, putItemSync } from "./operations.js";
 import { describeQueue, openQueue, sendableBlock } from "./queue.js";
 import { settleChannel } from "./spent.js";
@@ -48,7 +48,7 @@ export class SimpleQueue<T = unknown> implements Shareable {
 
   /** Whether the queue holds no item now (a snapshot: other threads may change it at once). */
   empty(): boolean {
-    return Atomics.load(this.#channel.words, ITEMS) === 0;
+    return itemsIn(this.#channel.words) === 0;
   }
 
   /** No more puts, from any thread (QueueClosedError); gets take what is left, then throw QueueClosedError. */

@@ -1,6 +1,6 @@
 import { unbindBlock } from "@multiproc/core/internal";
-import { NO_SEGMENT, type Channel } from "./channel.js";
-import { CLOSED, DONE, HEADER_WORDS, ITEMS, MAXSIZE, PUTS, SEG_BYTES } from "./layout.js";
+import { itemsIn, NO_SEGMENT, type Channel } from "./channel.js";
+import { CLOSED, DONE, HEADER_WORDS, MAXSIZE, PUTS, SEG_BYTES } from "./layout.js";
 
 /**
  * A queue that is closed (or shut down) and empty is spent, in every thread
@@ -26,8 +26,8 @@ export function settleChannel(owner: object, channel: Channel, joinable: boolean
 
 function isSpent(words: Int32Array, joinable: boolean): boolean {
   // CLOSED never goes back to OPEN, and puts append only while it is OPEN
-  // (checked under the lock), so ITEMS read after CLOSED can only stay 0.
-  if (Atomics.load(words, CLOSED) === 0 || Atomics.load(words, ITEMS) !== 0) return false;
+  // (checked under the put lock), so a count of 0 read after CLOSED stays 0.
+  if (Atomics.load(words, CLOSED) === 0 || itemsIn(words) !== 0) return false;
   return !joinable || Atomics.load(words, PUTS) === Atomics.load(words, DONE);
 }
 
@@ -40,9 +40,14 @@ function spentCopy(channel: Channel): Channel {
     words,
     tail: NO_SEGMENT,
     head: NO_SEGMENT,
+    itemsKnown: 0,
+    getsAfter: 0,
+    roomKnown: 0,
+    putsAfter: 0,
     spilled: 0,
     allocate: (length) => new Uint8Array(length), // a put encodes before it finds the queue closed
-    repair: () => {},
+    repairTail: () => {},
+    repairHead: () => {},
     waiting: 0,
     settle: () => {},
     spent: true,
