@@ -5,7 +5,7 @@ import { checkOptionNames, describe } from "@multiproc/core/internal";
 import { Future } from "@multiproc/pool";
 import { closeAll, connected, connectionOf, createClient, type RedisConnection } from "./connection.js";
 import { encodePayload } from "./payload.js";
-import { checkCodeVersion, DEFAULT_PREFIX, DEFAULT_QUEUE, type JobData } from "./protocol.js";
+import { cancelChannel, checkCodeVersion, DEFAULT_PREFIX, DEFAULT_QUEUE, type JobData } from "./protocol.js";
 import { ResultRouter } from "./results.js";
 import { portableTask, type PortableTask } from "./task-path.js";
 
@@ -46,6 +46,8 @@ interface Job {
   readonly data: JobData;
   readonly future: Future<unknown>;
   added: boolean;
+  /** Its signal aborted: stop it wherever it is (see #aborted). */
+  aborted: boolean;
 }
 
 /**
@@ -60,6 +62,7 @@ export class JobClient {
   readonly #maxInFlight: number;
   readonly #codeVersion: string | undefined;
   readonly #ready: Promise<{ queue: Queue; router: ResultRouter; producer: Redis }>;
+  readonly #cancelChannel: string;
   readonly #waiting: Job[] = [];
   readonly #out = new Map<string, Job>();
   readonly #portables = new WeakMap<object, PortableTask>();
@@ -76,6 +79,7 @@ export class JobClient {
     const reconcileInterval = countOption(options.reconcileInterval, "reconcileInterval", 30_000);
     if (options.root !== undefined && typeof options.root !== "string") throw new TypeError(`Expected \`root\` to be a directory path, got ${describe(options.root)}`);
     this.#root = options.root;
+    this.#cancelChannel = cancelChannel(prefix, queueName);
     this.#ready = (async () => {
       const producer = createClient(connection, true);
       const queue = new Queue(queueName, { connection: producer, prefix, streams: { events: { maxLen: maxLenEvents } } });
@@ -107,11 +111,30 @@ export class JobClient {
     return portable;
   }
 
-  /** A job of `fn` with payload `p` (see JobData), sent in its turn: its Future. */
-  enqueue(fn: PortableTask, mode: JobData["mode"], p: string): Future<unknown> {
+  /**
+   * A job of `fn` with payload `p` (see JobData), sent in its turn: its
+   * Future. When `signal` aborts, the Future fails with its reason at once
+   * and the job is stopped wherever it is: dropped here, removed from Redis,
+   * or aborted on the worker running it.
+   */
+  enqueue(fn: PortableTask, mode: JobData["mode"], p: string, signal?: AbortSignal): Future<unknown> {
     const future = new Future<unknown>();
-    const job: Job = { id: `${this.#clientId}-${++this.#seq}`, data: this.#codeVersion === undefined ? { v: 1, fn, mode, p } : { v: 1, fn, mode, p, cv: this.#codeVersion }, future, added: false };
+    const job: Job = {
+      id: `${this.#clientId}-${++this.#seq}`,
+      data: this.#codeVersion === undefined ? { v: 1, fn, mode, p } : { v: 1, fn, mode, p, cv: this.#codeVersion },
+      future,
+      added: false,
+      aborted: false,
+    };
+    if (signal?.aborted) {
+      future.setRunningOrNotifyCancel();
+      future.setException(signal.reason);
+      return future;
+    }
+    const onAbort = () => void this.#aborted(job, signal!.reason);
+    signal?.addEventListener("abort", onAbort, { once: true });
     future.addDoneCallback(() => {
+      signal?.removeEventListener("abort", onAbort);
       if (future.cancelled()) void this.#cancelled(job);
     });
     this.#waiting.push(job);
@@ -120,9 +143,9 @@ export class JobClient {
   }
 
   /** Encodes `chunks` (all of them first: one that cannot travel queues nothing), then enqueues them in order. */
-  enqueueChunks(fn: PortableTask, mode: "map" | "starmap", chunks: { items: unknown[]; from: number }[]): Future<unknown>[] {
+  enqueueChunks(fn: PortableTask, mode: "map" | "starmap", chunks: { items: unknown[]; from: number }[], signal?: AbortSignal): Future<unknown>[] {
     const payloads = chunks.map(({ items, from }) => encodePayload(items, items.length === 1 ? `the call ${from}` : `the calls ${from}–${from + items.length - 1}`));
-    return payloads.map((payload) => this.enqueue(fn, mode, payload));
+    return payloads.map((payload) => this.enqueue(fn, mode, payload, signal));
   }
 
   /** How many worker processes serve the queue now (BullMQ's CLIENT LIST count); 0 when none does or Redis cannot say. */
@@ -176,6 +199,7 @@ export class JobClient {
       await queue.add(job.data.fn.exportName, job.data, { jobId: job.id, removeOnComplete: true, removeOnFail: { age: 3600 }, attempts: 1 });
       job.added = true;
       router.added(job.id);
+      if (job.aborted) await this.#stop(job); // its signal aborted while it was being added
     } catch (error) {
       void this.#ready.then(({ router }) => router.forget(job.id), () => {});
       const message = (error as Error).message;
@@ -193,6 +217,44 @@ export class JobClient {
       else future.setException(value);
     }
     this.#pump();
+  }
+
+  /**
+   * A job whose signal aborted: its Future fails with the reason now (as a
+   * local Pool's task does), and the job is stopped: dropped if it is still
+   * here, removed from Redis if no worker took it, and otherwise aborted on
+   * the worker that holds it, which stops and replaces the pool thread
+   * running it. Until that job's result comes back (its task's error, or
+   * what it returned if it ended first), it still counts against maxInFlight.
+   */
+  async #aborted(job: Job, reason: unknown): Promise<void> {
+    if (job.future.done()) return;
+    job.aborted = true;
+    if (!job.future.running()) job.future.setRunningOrNotifyCancel();
+    job.future.setException(reason);
+    const at = this.#waiting.indexOf(job);
+    if (at >= 0) {
+      this.#waiting.splice(at, 1);
+      return;
+    }
+    if (job.added) await this.#stop(job);
+  }
+
+  /** An aborted job out in Redis: removed if it waits there, else its worker is told to abort it. */
+  async #stop(job: Job): Promise<void> {
+    try {
+      const { queue, router, producer } = await this.#ready;
+      if ((await queue.remove(job.id)) === 1) {
+        router.forget(job.id);
+        this.#out.delete(job.id);
+        this.#pump();
+        return;
+      }
+      // Running (locked) or already done: tell the workers; only the one holding it acts.
+      if (this.#out.has(job.id)) await producer.publish(this.#cancelChannel, job.id);
+    } catch {
+      // Redis is down: the job runs to its end if it runs at all; its result is ignored.
+    }
   }
 
   /** A cancelled future's job: dropped from Redis if it has not started (if it has, its result is ignored when it comes). */

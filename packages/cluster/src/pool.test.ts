@@ -1,9 +1,10 @@
+import { getEventListeners } from "node:events";
 import { beforeAll, describe, expect, it } from "vitest";
 import { task, ValueError } from "@multiproc/core";
 import { CancelledError } from "@multiproc/pool";
 import { ClusterPool } from "@multiproc/cluster";
 import { ValidationError } from "./__fixtures__/jobs.mjs";
-import { JOBS, redisForThisFile, startWorkerProcess } from "./test-support.js";
+import { JOBS, redisForThisFile, startReports, startWorkerProcess } from "./test-support.js";
 
 // ClusterPool: the local Pool's methods, on two multiproc-worker processes.
 
@@ -11,6 +12,7 @@ const add = task<(a: number, b: number) => number>(JOBS, "add");
 const square = task<(x: number) => number>(JOBS, "square");
 const sleep = task<(ms: number, value: unknown) => unknown>(JOBS, "sleep");
 const fail = task<(message: string) => never>(JOBS, "fail");
+const reportAndSleep = task<(path: string, ms: number) => number>(JOBS, "reportAndSleep");
 
 const redis = redisForThisFile();
 
@@ -74,7 +76,8 @@ describe("ClusterPool", () => {
     expect(errors[0]).toBeInstanceOf(ValidationError);
     await expect(pool.starmap(add, [[1, 2], 3 as never])).rejects.toThrow(/Expected item 1 of starmap's iterable to be an array of arguments, got 3/);
     expect(() => pool.apply(add, 1 as never)).toThrow(/Expected `args` to be an array, got 1/);
-    expect(() => pool.apply(add, [1, 2], { signal: AbortSignal.abort() } as never)).toThrow(/`signal` is not supported by ClusterPool yet/);
+    expect(() => pool.apply(add, [1, 2], { signal: "stop" } as never)).toThrow(/Expected `signal` to be an AbortSignal, got "stop"/);
+    expect(() => pool.mapAsync(square, [1], { signal: {} } as never)).toThrow(/Expected `signal` to be an AbortSignal/);
     expect(() => pool.mapAsync(square, [1], { chunksize: 0 })).toThrow(/Expected `chunksize` to be a positive integer, got 0/);
     expect(() => new ClusterPool({ connection: redis().connection, processes: 4 } as never)).toThrow(/`processes` has no meaning for a ClusterPool: its size is the multiproc-worker processes serving the queue and their --threads/);
     expect(() => new ClusterPool({ connection: redis().connection, initializer: add } as never)).toThrow(/`initializer` has no meaning for a ClusterPool/);
@@ -98,5 +101,41 @@ describe("ClusterPool", () => {
       expect((outcome as PromiseRejectedResult).reason).toBeInstanceOf(CancelledError);
     }
     expect(() => idle.apply(add, [1, 2])).toThrow(new ValueError("Pool not running"));
+  }, 60_000);
+
+  it("a signal stops a running job on its worker and fails it with the reason at once; a job waiting in Redis is removed; an aborted signal queues nothing", async () => {
+    // One worker process taking one job at a time: a job left running (or waiting) there would hold up the last apply for 10 minutes.
+    await startWorkerProcess(redis(), "aborts", ["--concurrency", "1"]);
+    await using pool = new ClusterPool({ connection: redis().connection, queue: "aborts" });
+    const reports = await startReports();
+    try {
+      const running = new AbortController();
+      const waiting = new AbortController();
+      const long = pool.apply(reportAndSleep, [reports.path, 600_000], { signal: running.signal });
+      long.catch(() => {}); // awaited below
+      await reports.next(); // it runs on the worker
+      const behind = pool.starmapAsync(reportAndSleep, [[reports.path, 600_000]], { signal: waiting.signal, chunksize: 1 });
+      waiting.abort(new Error("not needed any more"));
+      await expect(behind.get()).rejects.toThrow("not needed any more");
+      running.abort(new Error("taking too long"));
+      await expect(long).rejects.toThrow("taking too long");
+      expect(await pool.apply(add, [1, 2])).toBe(3); // the worker's thread is free again, and nothing ran before this
+
+      // One listener on the caller's signal per call, however many jobs (Node warns past 10), removed when the call settles.
+      const many = new AbortController();
+      const squares = pool.map(square, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12], { chunksize: 1, signal: many.signal });
+      expect(getEventListeners(many.signal, "abort")).toHaveLength(1);
+      expect(await squares).toEqual([1, 4, 9, 16, 25, 36, 49, 64, 81, 100, 121, 144]);
+      expect(getEventListeners(many.signal, "abort")).toHaveLength(0);
+
+      const gone = AbortSignal.abort(new Error("before it started"));
+      await expect(pool.apply(add, [1, 2], { signal: gone })).rejects.toThrow("before it started");
+      await expect(pool.map(square, [1, 2, 3], { signal: gone })).rejects.toThrow("before it started");
+      await expect(pool.map(square, [], { signal: gone })).rejects.toThrow("before it started");
+      const lazy = pool.imap(square, [1, 2], { signal: gone });
+      await expect(lazy.next()).rejects.toThrow("before it started");
+    } finally {
+      reports.close();
+    }
   }, 60_000);
 });

@@ -1,4 +1,4 @@
-import { checkOptionNames, describe, ValueError } from "@multiproc/core/internal";
+import { callSignal, checkOptionNames, describe, ValueError } from "@multiproc/core/internal";
 import type { TaskArgs, TaskLike, TaskResult } from "@multiproc/core";
 import { AsyncResult, CancelledError, type AnyIterable, type Future, type TaskItem } from "@multiproc/pool";
 import { CLIENT_OPTIONS, countOption, JobClient, type ClusterOptions } from "./client.js";
@@ -8,8 +8,20 @@ import { encodePayload } from "./payload.js";
 /** Options of `new ClusterPool()`. */
 export type ClusterPoolOptions = ClusterOptions;
 
-/** Options of `apply` and `applyAsync`. */
-export interface ClusterApplyOptions<R> {
+/** Options of `apply`. */
+export interface ClusterCallOptions {
+  /**
+   * Aborting it fails the task with `signal.reason` at once, and stops its
+   * job wherever it is: still here, waiting in Redis (removed), or running
+   * on a worker (aborted there: the pool thread running it is stopped and
+   * replaced). A job whose task ends in the instant of the abort may still
+   * complete; its result is ignored.
+   */
+  signal?: AbortSignal | undefined;
+}
+
+/** Options of `applyAsync`. */
+export interface ClusterApplyOptions<R> extends ClusterCallOptions {
   /** Called with the result when the task succeeds (Python's `callback`). */
   callback?: ((value: R) => void) | undefined;
   /** Called with the error when the task fails (Python's `error_callback`). */
@@ -17,7 +29,7 @@ export interface ClusterApplyOptions<R> {
 }
 
 /** Options of `map`, `starmap`, `imap` and `imapUnordered`. */
-export interface ClusterPoolMapOptions {
+export interface ClusterPoolMapOptions extends ClusterCallOptions {
   /** Items per job; default: about four jobs per worker process serving the queue (map), 1 (imap). */
   chunksize?: number | undefined;
   /** Called as jobs finish, with the items done so far and the total (undefined while a lazy input is not exhausted). */
@@ -42,8 +54,8 @@ const LOCAL_ONLY: Record<string, string> = {
   resourceLimits: "start the workers with node's --max-old-space-size",
   preload: "start the workers with --preload",
 };
-const APPLY_OPTIONS = ["callback", "errorCallback"];
-const MAP_OPTIONS = ["chunksize", "onProgress"];
+const APPLY_OPTIONS = ["callback", "errorCallback", "signal"];
+const MAP_OPTIONS = ["chunksize", "onProgress", "signal"];
 const MAP_ASYNC_OPTIONS = [...MAP_OPTIONS, "callback", "errorCallback"];
 /** Jobs an imap keeps out at once: enough to keep workers busy, few enough that an endless input is read lazily. */
 const IMAP_WINDOW = 64;
@@ -81,15 +93,15 @@ export class ClusterPool {
   }
 
   /** `fn(...args)` on a worker. */
-  apply<F extends TaskLike>(fn: F, args?: TaskArgs<F>, options?: Record<never, never>): Promise<TaskResult<F>> {
-    checkApplyOptions(options, []);
-    return this.#apply(fn, args).result() as Promise<TaskResult<F>>;
+  apply<F extends TaskLike>(fn: F, args?: TaskArgs<F>, options?: ClusterCallOptions): Promise<TaskResult<F>> {
+    const o = checkCallOptions(options, "apply options", ["signal"]) as ClusterCallOptions;
+    return this.#apply(fn, args, o.signal).result() as Promise<TaskResult<F>>;
   }
 
   /** `apply()` that returns an AsyncResult at once: poll it with `ready()`, or `get()` the result. */
   applyAsync<F extends TaskLike>(fn: F, args?: TaskArgs<F>, options?: ClusterApplyOptions<TaskResult<F>>): AsyncResult<TaskResult<F>> {
-    const o = checkApplyOptions(options, APPLY_OPTIONS) as ClusterApplyOptions<TaskResult<F>>;
-    return new AsyncResult(this.#apply(fn, args).result() as Promise<TaskResult<F>>, o.callback, o.errorCallback);
+    const o = checkCallOptions(options, "apply options", APPLY_OPTIONS) as ClusterApplyOptions<TaskResult<F>>;
+    return new AsyncResult(this.#apply(fn, args, o.signal).result() as Promise<TaskResult<F>>, o.callback, o.errorCallback);
   }
 
   /** `fn(item)` for every item, results in input order. */
@@ -164,23 +176,25 @@ export class ClusterPool {
     return future;
   }
 
-  #apply(fn: unknown, args: unknown): Future<unknown> {
+  #apply(fn: unknown, args: unknown, signal: AbortSignal | undefined): Future<unknown> {
     this.#checkOpen();
     if (args !== undefined && !Array.isArray(args)) throw new TypeError(`Expected \`args\` to be an array, got ${describe(args)}`);
-    return this.#track(this.#client.enqueue(this.#client.portable(fn), "apply", encodePayload(args ?? [], "args")));
+    return this.#track(this.#client.enqueue(this.#client.portable(fn), "apply", encodePayload(args ?? [], "args"), signal));
   }
 
   #mapAsync<R>(fn: unknown, iterable: AnyIterable<unknown>, options: ClusterPoolMapAsyncOptions<R> | undefined, mode: "map" | "starmap"): AsyncResult<R[]> {
-    const o = checkOptionNames(options, "map options", MAP_ASYNC_OPTIONS) as ClusterPoolMapAsyncOptions<R>;
+    const o = checkCallOptions(options, "map options", MAP_ASYNC_OPTIONS) as ClusterPoolMapAsyncOptions<R>;
     const chunksize = o.chunksize === undefined ? undefined : countOption(o.chunksize, "chunksize", 1);
     this.#checkOpen();
     const spec = this.#client.portable(fn);
+    const call = callSignal(o.signal); // one listener on the caller's signal, however many chunks
     const run = async (items: unknown[]): Promise<R[]> => {
+      call.signal?.throwIfAborted();
       if (mode === "starmap") checkArgsLists(items);
       const size = chunksize ?? Math.max(1, Math.ceil(items.length / (4 * Math.max(1, await this.#client.workers()))));
       // Submitted before close() it still runs (as Python's); terminate() meanwhile cancels it.
       if (this.#state === "terminated") throw new CancelledError("The pool was terminated");
-      const futures = this.#client.enqueueChunks(spec, mode, chunked(items, size)).map((f) => this.#track(f));
+      const futures = this.#client.enqueueChunks(spec, mode, chunked(items, size), call.signal).map((f) => this.#track(f));
       let done = 0;
       const results = await Promise.all(
         futures.map(async (future) => {
@@ -195,16 +209,21 @@ export class ClusterPool {
     // An array is checked and queued now (its errors are the call's); a lazy input once it is read.
     const promise = Array.isArray(iterable) ? Promise.resolve().then(() => run(iterable)) : collect(iterable).then(run);
     this.#preparing.add(promise);
-    const forget = () => this.#preparing.delete(promise);
+    const forget = () => {
+      this.#preparing.delete(promise);
+      call.release();
+    };
     promise.then(forget, forget);
     return new AsyncResult(promise, o.callback, o.errorCallback);
   }
 
   async *#imap(fn: unknown, iterable: AnyIterable<unknown>, options: ClusterPoolMapOptions | undefined, ordered: boolean): AsyncGenerator<unknown> {
-    const o = checkOptionNames(options, "imap options", MAP_OPTIONS) as ClusterPoolMapOptions;
+    const o = checkCallOptions(options, "imap options", MAP_OPTIONS) as ClusterPoolMapOptions;
     const chunksize = countOption(o.chunksize, "chunksize", 1);
     this.#checkOpen();
     const spec = this.#client.portable(fn);
+    o.signal?.throwIfAborted();
+    const call = callSignal(o.signal); // one listener on the caller's signal, however many jobs
     const iterator = iteratorOf(iterable);
     const out: Future<unknown>[] = [];
     let read = 0;
@@ -225,7 +244,7 @@ export class ClusterPool {
           }
           if (items.length === 0) break;
           this.#checkOpen();
-          out.push(...this.#client.enqueueChunks(spec, "map", [{ items, from: read }]).map((f) => this.#track(f)));
+          out.push(...this.#client.enqueueChunks(spec, "map", [{ items, from: read }], call.signal).map((f) => this.#track(f)));
           read += items.length;
         }
         if (out.length === 0) return;
@@ -237,17 +256,17 @@ export class ClusterPool {
         for (const value of values) yield value;
       }
     } finally {
+      call.release();
       for (const future of out) future.cancel(); // stopped early: what has not started is dropped
       if (!exhausted) await (iterator as AsyncIterator<unknown>).return?.();
     }
   }
 }
 
-function checkApplyOptions(options: unknown, names: string[]): object {
-  if (options !== null && typeof options === "object" && "signal" in options) {
-    throw new TypeError("`signal` is not supported by ClusterPool yet: a job that has started runs to its end on its worker. Use terminate(), or ClusterExecutor's future.cancel() for a queued job");
-  }
-  return checkOptionNames(options as object | undefined, "apply options", names);
+function checkCallOptions(options: unknown, what: string, names: string[]): object {
+  const o = checkOptionNames(options as object | undefined, what, names) as ClusterCallOptions;
+  if (o.signal !== undefined && !(o.signal instanceof AbortSignal)) throw new TypeError(`Expected \`signal\` to be an AbortSignal, got ${describe(o.signal)}`);
+  return o;
 }
 
 function checkArgsLists(items: unknown[]): void {

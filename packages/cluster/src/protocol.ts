@@ -19,6 +19,16 @@ export type JobResult = { readonly ok: true; readonly p: string } | { readonly o
 export const DEFAULT_PREFIX = "mp";
 export const DEFAULT_QUEUE = "multiproc";
 
+/**
+ * The pub/sub channel a client publishes the id of a running job on when its
+ * `signal` aborts; the worker holding that job aborts it on its pool.
+ * (BullMQ's `worker.cancelJob` works only in the process running the job,
+ * and its cross-process `Relay` is still experimental in 6.7.)
+ */
+export function cancelChannel(prefix: string, queue: string): string {
+  return `${prefix}:${queue}:cancel`;
+}
+
 /** A code version: what `codeVersion` and `--code-version` take (a release tag, a commit hash, a build number). */
 export function checkCodeVersion(value: unknown, name: string): string | undefined {
   if (value === undefined) return undefined;

@@ -7,7 +7,7 @@ import { availableParallelism, hostname } from "node:os";
 import { closeAll, connected, connectionOf, createClient, type RedisConnection } from "./connection.js";
 import { decodePayload, encodePayload } from "./payload.js";
 import { CodeVersionError } from "./errors.js";
-import { checkCodeVersion, DEFAULT_PREFIX, DEFAULT_QUEUE, type JobData, type JobResult } from "./protocol.js";
+import { cancelChannel, checkCodeVersion, DEFAULT_PREFIX, DEFAULT_QUEUE, type JobData, type JobResult } from "./protocol.js";
 import { taskUrlOnWorker } from "./task-path.js";
 
 /** Options of `startWorker()` (and the `multiproc-worker` CLI's flags). */
@@ -66,17 +66,25 @@ export async function startWorker(options: WorkerOptions = {}): Promise<ClusterW
   const root = options.root ?? process.cwd();
   const lockDuration = positive(options.lockDuration, "lockDuration", 30_000);
   const codeVersion = checkCodeVersion(options.codeVersion, "codeVersion");
+  const queue = options.queue ?? DEFAULT_QUEUE;
+  const prefix = options.prefix ?? DEFAULT_PREFIX;
   const client = createClient(connection, false);
+  // Cancellations of running jobs come on a channel, which takes a connection of its own (subscriber mode).
+  const cancels = createClient(connection, false);
   try {
-    await connected(client, "the worker's queue");
+    await Promise.all([connected(client, "the worker's queue"), connected(cancels, "the worker's cancel channel")]);
+    await cancels.subscribe(cancelChannel(prefix, queue));
   } catch (error) {
     client.disconnect();
+    cancels.disconnect();
     throw error;
   }
   const pool = new Pool({ processes: threads, ...(options.preload && { preload: options.preload }) });
-  const worker = new BullWorker(options.queue ?? DEFAULT_QUEUE, (job: Job<JobData>) => run(pool, root, codeVersion, job.data), {
+  // Three parameters: BullMQ passes a job's AbortSignal only to a processor that declares it.
+  const processor = (job: Job<JobData>, _token: string | undefined, signal: AbortSignal | undefined) => run(pool, root, codeVersion, job.data, signal);
+  const worker = new BullWorker(queue, processor, {
     connection: client,
-    prefix: options.prefix ?? DEFAULT_PREFIX,
+    prefix,
     concurrency,
     lockDuration,
     stalledInterval: positive(options.stalledInterval, "stalledInterval", 15_000),
@@ -84,25 +92,30 @@ export async function startWorker(options: WorkerOptions = {}): Promise<ClusterW
     autorun: true,
   });
   worker.on("error", () => {}); // a lost connection: ioredis reconnects, the worker resumes
+  // Only the worker running the job has it; the others find nothing to cancel.
+  cancels.on("message", (_channel: string, jobId: string) => worker.cancelJob(jobId, "The job was cancelled by its client (its signal aborted)"));
   await worker.waitUntilReady();
   return {
     threads,
     async close() {
       // The jobs held finish first (up to a lock's duration: past it, they run again elsewhere anyway).
-      await closeAll([() => worker.close()], [client], lockDuration);
+      await closeAll([() => worker.close()], [client, cancels], lockDuration);
       pool.close();
       await pool.join();
     },
   };
 }
 
-async function run(pool: Pool, root: string, codeVersion: string | undefined, data: JobData): Promise<JobResult> {
+/** Runs a job's task on the pool; `signal` (the job cancelled by its client) stops it there, replacing the pool thread. */
+async function run(pool: Pool, root: string, codeVersion: string | undefined, data: JobData, signal: AbortSignal | undefined): Promise<JobResult> {
   try {
     if (data?.v !== 1) throw new TypeError(`Not a multiproc job (version ${describe(data?.v)}): is a newer client using this queue?`);
     if (data.cv !== undefined && data.cv !== codeVersion) throw refusal(data.cv, codeVersion);
     const fn = task(taskUrlOnWorker(data.fn, root), data.fn.exportName);
     const args = decodePayload(data.p) as unknown[];
-    const value = data.mode === "map" ? await pool.map(fn, args) : data.mode === "starmap" ? await pool.starmap(fn, args as unknown[][]) : await pool.apply(fn, args);
+    const options = { signal };
+    const value =
+      data.mode === "map" ? await pool.map(fn, args, options) : data.mode === "starmap" ? await pool.starmap(fn, args as unknown[][], options) : await pool.apply(fn, args, options);
     return { ok: true, p: encodePayload(value, "the result") };
   } catch (error) {
     return { ok: false, e: serialize(serializeError(error)).toString("base64") };

@@ -20,6 +20,7 @@ export { describe } from "./errors/describe.js";
 export { waitForPromise } from "./wait/promise.js";
 export { isWaitable, WAITABLE, type Waitable, type WaitableHooks } from "./wait/waitable.js";
 export { withAcquired, withAcquiredSync } from "./wait/with.js";
+export { callSignal } from "./wait/call-signal.js";
 export { sleepAsync, sleepSync, waitAsync, waitSync, type Attempt, type SleepResult } from "./wait/wait.js";
 
 export { decode, discardEncoded, encode, locateUnserializable, TAG, type Allocate } from "./codec/codec.js";

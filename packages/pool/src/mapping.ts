@@ -1,6 +1,5 @@
-import { discardEncoded, encode } from "@multiproc/core/internal";
+import { callSignal, discardEncoded, encode } from "@multiproc/core/internal";
 import type { Engine, Job } from "./engine.js";
-import { callSignal } from "./call-signal.js";
 import { autoChunksize, prepareJob, readChunk } from "./jobs.js";
 import type { Mode } from "./protocol.js";
 import { taskPayload } from "./messages.js";

@@ -1,9 +1,9 @@
 import { setMaxListeners } from "node:events";
-import { describe } from "@multiproc/core/internal";
+import { describe } from "../errors/describe.js";
 
 /**
- * One abort listener on the caller's signal per map call, however many tasks
- * the call makes: the tasks listen to a signal of the call's own, which the
+ * One abort listener on the caller's signal per call, however many tasks (or
+ * cluster jobs) the call makes: the tasks listen to a signal of the call's own, which the
  * caller's abort aborts (a map of 10,000 chunks would otherwise add 10,000
  * listeners to the caller's signal, and Node would warn of a leak). `release`
  * removes the listener: call it when the call settles.
