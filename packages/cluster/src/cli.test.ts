@@ -3,7 +3,7 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { task } from "@multiproc/core";
-import { ClusterExecutor, ClusterPool, CodeVersionError } from "@multiproc/cluster";
+import { ClusterExecutor, ClusterPool, CodeVersionError, startWorker } from "@multiproc/cluster";
 import { JOBS, redisForThisFile, startReports, startWorkerProcess } from "./test-support.js";
 
 // The multiproc-worker command, as operators run it.
@@ -26,6 +26,8 @@ describe("multiproc-worker", () => {
   it("refuses unknown flags and bad numbers with the usage (exit 2), and an unreachable Redis with why (exit 1)", async () => {
     expect(await runCli(["--redis", redis().connection.path, "--thread", "2"])).toEqual({ code: 2, stderr: expect.stringMatching(/Unknown option '--thread'[\s\S]*usage: multiproc-worker --redis URL/) });
     expect(await runCli(["--redis", redis().connection.path, "--threads", "0"])).toEqual({ code: 2, stderr: expect.stringMatching(/--threads expects a positive integer, got "0"/) });
+    expect(await runCli(["--redis", redis().connection.path, "--allow-source=yes"])).toEqual({ code: 2, stderr: expect.stringMatching(/--allow-source' does not take an argument/) });
+    await expect(startWorker({ connection: redis().connection, allowSource: "yes" as never })).rejects.toThrow(/Expected `allowSource` to be a boolean, got "yes"/);
     expect(await runCli(["--redis", `${redis().dir}/no-such.sock`])).toEqual({ code: 1, stderr: expect.stringMatching(/Cannot reach Redis \(the worker's queue\): connect ENOENT/) });
     const saved = process.env.MULTIPROC_REDIS_URL;
     delete process.env.MULTIPROC_REDIS_URL;

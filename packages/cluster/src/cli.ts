@@ -2,13 +2,13 @@
 // multiproc-worker: serves a multiproc cluster queue (see startWorker).
 //   multiproc-worker --redis redis://host:6379 [--queue multiproc] [--prefix mp]
 //     [--threads T] [--concurrency N] [--root DIR] [--preload MODULE]...
-//     [--lock-duration MS] [--stalled-interval MS] [--max-stalled N] [--code-version V]
+//     [--lock-duration MS] [--stalled-interval MS] [--max-stalled N] [--code-version V] [--allow-source]
 // Prints one JSON line once it serves; SIGTERM or SIGINT finishes the jobs
 // it holds, then exits (a second one exits at once: those jobs run again elsewhere).
 import { parseArgs } from "node:util";
 import { startWorker, type WorkerOptions } from "./worker.js";
 
-const USAGE = "usage: multiproc-worker --redis URL [--queue NAME] [--prefix P] [--threads T] [--concurrency N] [--root DIR] [--preload MODULE] [--lock-duration MS] [--stalled-interval MS] [--max-stalled N] [--code-version V]";
+const USAGE = "usage: multiproc-worker --redis URL [--queue NAME] [--prefix P] [--threads T] [--concurrency N] [--root DIR] [--preload MODULE] [--lock-duration MS] [--stalled-interval MS] [--max-stalled N] [--code-version V] [--allow-source]";
 
 function integer(text: string | undefined, flag: string): number | undefined {
   if (text === undefined) return undefined;
@@ -33,6 +33,7 @@ async function main(): Promise<void> {
         "stalled-interval": { type: "string" },
         "max-stalled": { type: "string" },
         "code-version": { type: "string" },
+        "allow-source": { type: "boolean" },
       },
       strict: true,
     });
@@ -49,6 +50,7 @@ async function main(): Promise<void> {
         stalledInterval: integer(values["stalled-interval"], "--stalled-interval"),
         maxStalled: integer(values["max-stalled"], "--max-stalled"),
         codeVersion: values["code-version"],
+        allowSource: values["allow-source"],
       }).filter(([, value]) => value !== undefined),
     );
   } catch (error) {

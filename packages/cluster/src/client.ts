@@ -7,7 +7,7 @@ import { closeAll, connected, connectionOf, createClient, type RedisConnection }
 import { encodePayload } from "./payload.js";
 import { cancelChannel, checkCodeVersion, DEFAULT_PREFIX, DEFAULT_QUEUE, type JobData } from "./protocol.js";
 import { ResultRouter } from "./results.js";
-import { portableTask, type PortableTask } from "./task-path.js";
+import { jobName, portableTask, type PortableTask } from "./task-path.js";
 
 /** Options of `new ClusterExecutor()` and `new ClusterPool()`: where the queue is, and how much of it this client may use. */
 export interface ClusterOptions {
@@ -196,7 +196,7 @@ export class JobClient {
         },
         settle: (ok, value) => this.#settle(job, ok, value),
       });
-      await queue.add(job.data.fn.exportName, job.data, { jobId: job.id, removeOnComplete: true, removeOnFail: { age: 3600 }, attempts: 1 });
+      await queue.add(jobName(job.data.fn), job.data, { jobId: job.id, removeOnComplete: true, removeOnFail: { age: 3600 }, attempts: 1 });
       job.added = true;
       router.added(job.id);
       if (job.aborted) await this.#stop(job); // its signal aborted while it was being added

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { task, TimeoutError, ValueError } from "@multiproc/core";
 import { Lock } from "@multiproc/lock";
 import { asCompleted, CancelledError, type Future } from "@multiproc/pool";
-import { ClusterExecutor, JobLostError } from "@multiproc/cluster";
+import { ClusterExecutor, JobLostError, SourceNotAllowedError } from "@multiproc/cluster";
 import { Queue, QueueEvents } from "bullmq";
 import { ValidationError } from "./__fixtures__/jobs.mjs";
 import { JOBS, redisForThisFile, startWorkerProcess, type WorkerProcess } from "./test-support.js";
@@ -88,7 +88,9 @@ describe("ClusterExecutor", () => {
   it("refuses at the call what cannot travel, queueing nothing", async () => {
     await using ex = executor();
     const submit = ex.submit.bind(ex) as (fn: unknown, ...args: unknown[]) => unknown;
-    expect(() => submit(() => 1)).toThrow(/Expected a task\(url, exportName\) reference/);
+    expect(() => submit(42)).toThrow(/Expected a task\(url, exportName\) reference or a function, got 42/);
+    expect(() => submit(Math.max)).toThrow(/Cannot send `fn` \(max\) by value: it is a native or bound function with no source/);
+    expect(() => submit(class Job {})).toThrow(/Cannot send `fn` by value: it is a class/);
     expect(() => submit(task("/elsewhere/jobs.mjs", "f"))).toThrow(/No package.json above the task module \/elsewhere\/jobs.mjs: pass `root`/);
     const rooted = new ClusterExecutor({ connection: redis().connection, root: fileURLToPath(new URL("./__fixtures__/", import.meta.url)) });
     expect(() => rooted.submit(add, 1, 2)).not.toThrow();
@@ -198,5 +200,27 @@ describe("when Redis is down", () => {
       await again.shutdown();
     }
   }, 90_000);
-});
 
+  it("code from the wire (a function by value, a data: or node: module) runs only on workers started with --allow-source", async () => {
+    const double = (x: number) => x * 2;
+    const fromData = task<(x: number) => number>(`data:text/javascript,${encodeURIComponent("export const triple = (x) => x * 3;")}`, "triple");
+    const fromNode = task<(...paths: string[]) => string>("node:path", "join");
+    await using ex = executor(); // the workers of this file: no --allow-source
+    for (const refused of [ex.submit(double, 4), ex.submit(fromData, 4), ex.submit(fromNode, "a", "b")]) {
+      const error = await refused.exception();
+      expect(error).toBeInstanceOf(SourceNotAllowedError);
+      expect((error as Error).message).toMatch(/runs only exports of modules under its --root, so it did not run .*start the workers with --allow-source/);
+    }
+    expect((await ex.submit(double, 4).exception() as Error).message).toContain("the function double, sent by value");
+
+    await startWorkerProcess(redis(), "trusted", ["--allow-source"]);
+    await using trusted = new ClusterExecutor({ connection: redis().connection, queue: "trusted" });
+    expect(await trusted.submit(double, 4)).toBe(8);
+    expect(await trusted.submit(fromData, 4)).toBe(12);
+    expect(await trusted.submit(fromNode, "a", "b")).toBe("a/b");
+    expect(await trusted.submit(add, 1, 2)).toBe(3); // module tasks as everywhere
+    const results: number[] = [];
+    for await (const value of trusted.map(function cube(x: number) { return x ** 3; }, [1, 2, 3])) results.push(value);
+    expect(results).toEqual([1, 8, 27]);
+  }, 60_000);
+});

@@ -49,3 +49,24 @@ export class CodeVersionError extends MultiprocError {
 }
 
 registerErrorClass(CodeVersionError);
+
+/**
+ * A worker refused a task because it is code sent by value (a function's
+ * source, or a `data:` or `node:` module) and the worker was not started
+ * with `--allow-source` (`allowSource: true`). Without that flag a worker
+ * runs only exported functions of modules under its `--root` (and packages
+ * installed there): otherwise anyone who can write to its Redis could run
+ * any code on its host. Nothing of the task ran.
+ */
+export class SourceNotAllowedError extends MultiprocError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, "ERR_MULTIPROC_SOURCE_NOT_ALLOWED", options);
+  }
+
+  /** Always `"SourceNotAllowedError"`: stable across threads, bundlers and minifiers. */
+  override get name(): string {
+    return "SourceNotAllowedError";
+  }
+}
+
+registerErrorClass(SourceNotAllowedError);

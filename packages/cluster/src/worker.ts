@@ -1,14 +1,13 @@
 import { serialize } from "node:v8";
 import { Worker as BullWorker, type Job } from "bullmq";
 import { checkOptionNames, describe, serializeError } from "@multiproc/core/internal";
-import { task } from "@multiproc/core";
 import { Pool } from "@multiproc/pool";
 import { availableParallelism, hostname } from "node:os";
 import { closeAll, connected, connectionOf, createClient, type RedisConnection } from "./connection.js";
 import { decodePayload, encodePayload } from "./payload.js";
 import { CodeVersionError } from "./errors.js";
 import { cancelChannel, checkCodeVersion, DEFAULT_PREFIX, DEFAULT_QUEUE, type JobData, type JobResult } from "./protocol.js";
-import { taskUrlOnWorker } from "./task-path.js";
+import { taskOnWorker } from "./task-path.js";
 
 /** Options of `startWorker()` (and the `multiproc-worker` CLI's flags). */
 export interface WorkerOptions {
@@ -38,6 +37,13 @@ export interface WorkerOptions {
    * from clients without one run anywhere.
    */
   codeVersion?: string;
+  /**
+   * Run code sent through Redis: functions by value, and `data:` and `node:`
+   * modules (default false: only exports of modules under `root`). Anyone
+   * who can write to the Redis can then run any code on this host: enable
+   * it only on a Redis that only trusted clients can reach and write to.
+   */
+  allowSource?: boolean;
 }
 
 /** A running worker: `close()` finishes the jobs it holds (for up to `lockDuration`; never waits on a Redis that is down), then stops. */
@@ -48,7 +54,7 @@ export interface ClusterWorker {
   close(): Promise<void>;
 }
 
-const OPTION_NAMES = ["connection", "queue", "prefix", "threads", "concurrency", "root", "preload", "lockDuration", "stalledInterval", "maxStalled", "codeVersion"];
+const OPTION_NAMES = ["connection", "queue", "prefix", "threads", "concurrency", "root", "preload", "lockDuration", "stalledInterval", "maxStalled", "codeVersion", "allowSource"];
 
 /**
  * Serves a queue: BullMQ's Worker on this thread takes jobs and keeps
@@ -66,6 +72,8 @@ export async function startWorker(options: WorkerOptions = {}): Promise<ClusterW
   const root = options.root ?? process.cwd();
   const lockDuration = positive(options.lockDuration, "lockDuration", 30_000);
   const codeVersion = checkCodeVersion(options.codeVersion, "codeVersion");
+  if (options.allowSource !== undefined && typeof options.allowSource !== "boolean") throw new TypeError(`Expected \`allowSource\` to be a boolean, got ${describe(options.allowSource)}`);
+  const allowSource = options.allowSource ?? false;
   const queue = options.queue ?? DEFAULT_QUEUE;
   const prefix = options.prefix ?? DEFAULT_PREFIX;
   const client = createClient(connection, false);
@@ -81,7 +89,7 @@ export async function startWorker(options: WorkerOptions = {}): Promise<ClusterW
   }
   const pool = new Pool({ processes: threads, ...(options.preload && { preload: options.preload }) });
   // Three parameters: BullMQ passes a job's AbortSignal only to a processor that declares it.
-  const processor = (job: Job<JobData>, _token: string | undefined, signal: AbortSignal | undefined) => run(pool, root, codeVersion, job.data, signal);
+  const processor = (job: Job<JobData>, _token: string | undefined, signal: AbortSignal | undefined) => run(pool, root, codeVersion, allowSource, job.data, signal);
   const worker = new BullWorker(queue, processor, {
     connection: client,
     prefix,
@@ -107,11 +115,11 @@ export async function startWorker(options: WorkerOptions = {}): Promise<ClusterW
 }
 
 /** Runs a job's task on the pool; `signal` (the job cancelled by its client) stops it there, replacing the pool thread. */
-async function run(pool: Pool, root: string, codeVersion: string | undefined, data: JobData, signal: AbortSignal | undefined): Promise<JobResult> {
+async function run(pool: Pool, root: string, codeVersion: string | undefined, allowSource: boolean, data: JobData, signal: AbortSignal | undefined): Promise<JobResult> {
   try {
     if (data?.v !== 1) throw new TypeError(`Not a multiproc job (version ${describe(data?.v)}): is a newer client using this queue?`);
     if (data.cv !== undefined && data.cv !== codeVersion) throw refusal(data.cv, codeVersion);
-    const fn = task(taskUrlOnWorker(data.fn, root), data.fn.exportName);
+    const fn = taskOnWorker(data.fn, root, allowSource);
     const args = decodePayload(data.p) as unknown[];
     const options = { signal };
     const value =
