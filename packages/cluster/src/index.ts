@@ -2,5 +2,5 @@ export { ClusterExecutor, type ClusterExecutorOptions, type ClusterMapOptions } 
 export { startWorker, type ClusterWorker, type WorkerOptions } from "./worker.js";
 export type { RedisConnection } from "./connection.js";
 export { CodeVersionError, JobLostError, SourceNotAllowedError } from "./errors.js";
-export { ClusterPool, type ClusterApplyOptions, type ClusterPoolMapAsyncOptions, type ClusterPoolMapOptions, type ClusterPoolOptions } from "./pool.js";
+export { ClusterPool, type ClusterApplyOptions, type ClusterCallOptions, type ClusterPoolMapAsyncOptions, type ClusterPoolMapOptions, type ClusterPoolOptions } from "./pool.js";
 export type { ClusterOptions } from "./client.js";
