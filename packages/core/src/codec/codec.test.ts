@@ -37,6 +37,17 @@ describe("encode() / decode()", () => {
     expect([...value.floats]).toEqual([1.5, 2.5]);
   });
 
+  it("decodes a top-level Uint8Array, small or large, into a plain Uint8Array over an ArrayBuffer of exactly its bytes", () => {
+    for (const length of [0, 5, 4095, 4096, 64 * 1024 + 3]) {
+      const bytes = new Uint8Array(length).map((_, i) => (i * 7 + 1) & 0xff);
+      const shared = new Uint8Array(new SharedArrayBuffer(length + 64));
+      const back = decode(encode(bytes, "v", (n) => shared.subarray(0, n))) as Uint8Array;
+      shared.fill(0); // the queue reuses the memory
+      expect([back.constructor, back.byteOffset, back.buffer.byteLength, back.buffer instanceof SharedArrayBuffer]).toEqual([Uint8Array, 0, length, false]);
+      expect(back).toEqual(bytes);
+    }
+  });
+
   it("gives every typed array, DataView and Buffer an ArrayBuffer of exactly its own bytes, none of anyone else's", () => {
     const pooled = Buffer.from("abc"); // a view into Node's 8 KiB pool, beside other Buffers' bytes
     const neighbour = Buffer.from("keep me");
