@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { KIND } from "@multiproc/core/internal";
 import { type Channel, itemsIn, repairHead, repairTail } from "./channel.js";
-import { GETS, HEAD, HEAD_SEG, NEXT_SEG, PUTS, SPARE, TAIL, TAIL_SEG } from "./layout.js";
+import { GETS, HEAD, HEAD_LOCK, HEAD_SEG, NEXT_SEG, PUTS, SPARE, TAIL, TAIL_SEG } from "./layout.js";
 import { getItemNowait, putItemNowait } from "./operations.js";
 import { openQueue } from "./queue.js";
 
@@ -149,5 +149,12 @@ describe("a queue whose put or get died half done", () => {
     put(channel, 0);
     channel.words[PUTS] = 5;
     expect(() => repairTail(channel)).toThrow(/a queue's log is corrupt: the record at its tail has SEQ 1 where 5 or 4 belongs/);
+  });
+
+  it("a get that finds the log corrupt throws and leaves the get lock free for the next", () => {
+    const channel = queue();
+    channel.words[PUTS] = 1; // the count says an item is there; the log ends
+    expect(() => getItemNowait(channel)).toThrow(/a queue's log is corrupt \(its count says an item is there, its log ends\)/);
+    expect(channel.words[HEAD_LOCK]).toBe(0);
   });
 });

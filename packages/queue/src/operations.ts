@@ -53,21 +53,17 @@ function tryPut(channel: Channel, item: Outgoing): boolean {
   return true;
 }
 
-/** tryPut without the wake-up: the sleeping getters seen under the lock, or -1 if full. */
+/** tryPut without the wake-up: the getters registered to sleep (read after the commit), or -1 if full. */
 function tryAppend(channel: Channel, item: Outgoing): number {
   const { words } = channel;
   lockTail(channel);
-  if (words[CLOSED]) {
-    const state = words[CLOSED]!;
+  try {
+    if (words[CLOSED]) throw putRefused(words[CLOSED]!);
+    if (!hasRoom(channel)) return -1;
+    append(channel, item); // throws if a new segment does not fit in the arena: nothing appended
+  } finally {
     unlockTail(channel);
-    throw putRefused(state);
   }
-  if (!hasRoom(channel)) {
-    unlockTail(channel);
-    return -1;
-  }
-  append(channel, item);
-  unlockTail(channel);
   return Atomics.load(words, GETTERS);
 }
 
@@ -95,9 +91,7 @@ function tryGetInCritical(channel: Channel): unknown {
   const { words } = channel;
   // CLOSED before the look at PUTS (in take): puts that committed before a close are then seen.
   const closed = Atomics.load(words, CLOSED);
-  lockHead(channel);
-  const taken = take(channel);
-  unlockHead(channel);
+  const taken = locked(channel, (c) => take(c));
   if (taken) {
     const putters = Atomics.load(words, PUTTERS);
     wakePutter(channel, putters);
@@ -110,6 +104,16 @@ function tryGetInCritical(channel: Channel): unknown {
     throw drained(closed);
   }
   return NOTHING;
+}
+
+/** `take` holding the get lock, which an exception (a corrupt log) does not leave held. */
+function locked<R>(channel: Channel, take: (channel: Channel) => R): R {
+  lockHead(channel);
+  try {
+    return take(channel);
+  } finally {
+    unlockHead(channel);
+  }
 }
 
 /** The error of a put on a queue that was closed or shut down. */
@@ -166,19 +170,15 @@ function putAttempt(channel: Channel, item: Outgoing, waiter: Waiter): Attempt {
   return (beforeSleep) => {
     const seq = waiter.sleepOn(beforeSleep);
     lockTail(channel);
-    if (words[CLOSED]) {
-      const state = words[CLOSED]!;
-      unlockTail(channel);
-      throw putRefused(state);
-    }
-    if (hasRoom(channel)) {
+    try {
+      if (words[CLOSED]) throw putRefused(words[CLOSED]!);
+      if (!hasRoom(channel)) return seq;
       append(channel, item);
+    } finally {
       unlockTail(channel);
-      wakeGetter(channel, Atomics.load(words, GETTERS));
-      return true;
     }
-    unlockTail(channel);
-    return seq;
+    wakeGetter(channel, Atomics.load(words, GETTERS));
+    return true;
   };
 }
 
@@ -211,9 +211,7 @@ function getAttemptInCritical(channel: Channel, waiter: Waiter, out: { value?: u
   return (beforeSleep) => {
     const seq = waiter.sleepOn(beforeSleep);
     const closed = Atomics.load(words, CLOSED); // before the look at PUTS, as tryGet
-    lockHead(channel);
-    const taken = accept ? take(channel, accept) : take(channel);
-    unlockHead(channel);
+    const taken = accept ? locked(channel, (c) => take(c, accept)) : locked(channel, (c) => take(c));
     if (taken === REFUSED) throw filter!.refuse(tag);
     if (taken) {
       wakePutter(channel, Atomics.load(words, PUTTERS));
