@@ -415,9 +415,7 @@ export function repairTail(channel: Channel): void {
   fixTail(channel);
   channel.tail = NO_SEGMENT;
   channel.roomKnown = 0;
-  Atomics.add(channel.words, GET_SEQ, 1);
-  Atomics.notify(channel.words, GET_SEQ);
-  warnRepaired("put");
+  repaired(channel, GET_SEQ, "put");
 }
 
 function fixTail(channel: Channel): void {
@@ -455,9 +453,7 @@ export function repairHead(channel: Channel): void {
   fixHead(channel);
   channel.head = NO_SEGMENT;
   channel.itemsKnown = 0;
-  Atomics.add(channel.words, FREE_SEQ, 1);
-  Atomics.notify(channel.words, FREE_SEQ);
-  warnRepaired("get");
+  repaired(channel, FREE_SEQ, "get");
 }
 
 function fixHead(channel: Channel): void {
@@ -481,7 +477,10 @@ function corrupt(what: string): Error {
   return new Error(`multiproc: a queue's log is corrupt: ${what}`);
 }
 
-function warnRepaired(side: string): void {
+/** After a repair: the sleepers on the other end's sequence word look again (what the dead thread did may be for them), and a warning says what happened. */
+function repaired(channel: Channel, seqWord: number, side: string): void {
+  Atomics.add(channel.words, seqWord, 1);
+  Atomics.notify(channel.words, seqWord);
   process.emitWarning(`A thread died inside a ${side} of a multiproc queue; another thread took its lock over and repaired the queue`, {
     code: "MULTIPROC_ABANDONED_LOCK",
   });
