@@ -135,7 +135,7 @@ export class JobClient {
     signal?.addEventListener("abort", onAbort, { once: true });
     future.addDoneCallback(() => {
       signal?.removeEventListener("abort", onAbort);
-      if (future.cancelled()) void this.#cancelled(job);
+      if (future.cancelled()) void this.#withdraw(job, false);
     });
     this.#waiting.push(job);
     this.#pump();
@@ -199,7 +199,7 @@ export class JobClient {
       await queue.add(jobName(job.data.fn), job.data, { jobId: job.id, removeOnComplete: true, removeOnFail: { age: 3600 }, attempts: 1 });
       job.added = true;
       router.added(job.id);
-      if (job.aborted) await this.#stop(job); // its signal aborted while it was being added
+      if (job.future.done()) await this.#withdraw(job, job.aborted); // cancelled or aborted while it was being added
     } catch (error) {
       void this.#ready.then(({ router }) => router.forget(job.id), () => {});
       const message = (error as Error).message;
@@ -232,48 +232,34 @@ export class JobClient {
     job.aborted = true;
     if (!job.future.running()) job.future.setRunningOrNotifyCancel();
     job.future.setException(reason);
+    await this.#withdraw(job, true);
+  }
+
+  /**
+   * Takes back the job of a settled Future (cancelled, or its signal
+   * aborted): dropped if it is still here, removed from Redis if no worker
+   * took it; one already running is, with `abortRunning`, aborted on the
+   * worker holding it (only that worker acts on the message), and otherwise
+   * runs to its end. Either way its result, when it comes, is ignored.
+   */
+  async #withdraw(job: Job, abortRunning: boolean): Promise<void> {
     const at = this.#waiting.indexOf(job);
     if (at >= 0) {
       this.#waiting.splice(at, 1);
       return;
     }
-    if (job.added) await this.#stop(job);
-  }
-
-  /** An aborted job out in Redis: removed if it waits there, else its worker is told to abort it. */
-  async #stop(job: Job): Promise<void> {
+    if (!job.added || !this.#out.has(job.id)) return; // being added (#add withdraws it then) or already back
     try {
       const { queue, router, producer } = await this.#ready;
       if ((await queue.remove(job.id)) === 1) {
         router.forget(job.id);
         this.#out.delete(job.id);
         this.#pump();
-        return;
+      } else if (abortRunning && this.#out.has(job.id)) {
+        await producer.publish(this.#cancelChannel, job.id);
       }
-      // Running (locked) or already done: tell the workers; only the one holding it acts.
-      if (this.#out.has(job.id)) await producer.publish(this.#cancelChannel, job.id);
     } catch {
       // Redis is down: the job runs to its end if it runs at all; its result is ignored.
-    }
-  }
-
-  /** A cancelled future's job: dropped from Redis if it has not started (if it has, its result is ignored when it comes). */
-  async #cancelled(job: Job): Promise<void> {
-    const at = this.#waiting.indexOf(job);
-    if (at >= 0) {
-      this.#waiting.splice(at, 1);
-      return;
-    }
-    if (!this.#out.has(job.id)) return;
-    try {
-      const { queue, router } = await this.#ready;
-      if (job.added && (await queue.remove(job.id)) === 1) {
-        router.forget(job.id);
-        this.#out.delete(job.id);
-        this.#pump();
-      }
-    } catch {
-      // Redis is down: its result, if it ever comes, is ignored.
     }
   }
 }
