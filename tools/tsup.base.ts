@@ -23,6 +23,11 @@ export function packageBuild(workers: Record<string, string> = {}, options: { in
     target: "node20",
     platform: "node",
     shims: true,
+    // The CommonJS twin has no `import.meta.resolve` (a syntax error there);
+    // code that needs it checks for `undefined` (core's handle/deferred.ts).
+    esbuildOptions(esbuild, { format }) {
+      if (format === "cjs") esbuild.define = { ...esbuild.define, "import.meta.resolve": "undefined" };
+    },
   };
 }
 

@@ -14,8 +14,10 @@ export interface CoreState {
   kinds: Map<number, KindDefinition>;
   /** Error classes that can be rebuilt by name on this thread. */
   errorClasses: Map<string, new (...args: never[]) => Error>;
-  /** Packages that define kinds: imported first thing in workers multiproc starts. */
+  /** Packages that define kinds: each worker multiproc starts gets them (imported at start, or on first need). */
   packages: Map<string, string>;
+  /** Packages of `packages` this worker has not loaded yet: they load on first need (handle/deferred.ts). */
+  deferred?: Map<string, string>;
   /** This thread as a multiproc "process", and the thread that started it. */
   current: { name: string; pid: number };
   parent: { name: string; pid: number } | null;

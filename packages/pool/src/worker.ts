@@ -1,5 +1,7 @@
 import { workerData } from "node:worker_threads";
 import { decode, encode, explainTaskError, fromMessage, resolveWorkerTask, serializeError, startThread, type TaskSpec } from "@multiproc/core/internal";
+// The worker revives its two queues first thing: load their package with the rest.
+import "@multiproc/queue";
 import type { Queue } from "@multiproc/queue";
 import { putAll, watchFor, WatchAfterWake } from "@multiproc/queue/internal";
 import { decodeSpec, newResult, readTask } from "./messages.js";

@@ -1,3 +1,4 @@
+import { loadDeferredPackages } from "../handle/deferred.js";
 import { coreState } from "../state.js";
 import { MultiprocError, RemoteError, TimeoutError, ValueError } from "./errors.js";
 
@@ -85,7 +86,7 @@ export function deserializeError(data: SerializedError): Error {
     (error as unknown as { thrown: unknown }).thrown = data.thrown;
     return error;
   }
-  const cls = data.errors ? AggregateError : (coreState().errorClasses.get(data.name) ?? BUILT_INS[data.name]);
+  const cls = data.errors ? AggregateError : errorClass(data.name);
   const error = cls ? (Object.create(cls.prototype) as Error) : new RemoteError(data.message);
   define(error, "message", data.message);
   if (error.name !== data.name) define(error, "name", data.name);
@@ -94,6 +95,12 @@ export function deserializeError(data: SerializedError): Error {
   if (data.errors) define(error, "errors", data.errors.map(deserializeError));
   for (const [key, value] of Object.entries(data.props)) (error as unknown as Record<string, unknown>)[key] = value;
   return error;
+}
+
+/** The class registered (or built in) for an error's name; an unknown name may be a class of a package this worker has not loaded yet. */
+function errorClass(name: string): (new (...args: never[]) => Error) | undefined {
+  const { errorClasses } = coreState();
+  return errorClasses.get(name) ?? BUILT_INS[name] ?? (loadDeferredPackages() ? errorClasses.get(name) : undefined);
 }
 
 function define(target: object, key: string, value: unknown): void {

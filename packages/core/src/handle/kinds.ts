@@ -65,3 +65,8 @@ export function describeKind(kind: number): string {
 export function packageOfKind(kind: number): string | undefined {
   return PACKAGE_OF_KIND[kind];
 }
+
+/** Whether `name` is one of the multiproc packages that define the kinds above. */
+export function isKindPackage(name: string): boolean {
+  return Object.values(PACKAGE_OF_KIND).includes(name);
+}

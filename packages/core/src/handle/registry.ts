@@ -3,6 +3,7 @@ import * as workerThreads from "node:worker_threads";
 import { Arena, arenaById, homeArena } from "../memory/arena.js";
 import { coreState, type BoundReference } from "../state.js";
 import { Block } from "./block.js";
+import { kindDefinition, packageLoaded } from "./deferred.js";
 import { ledgerAdd, ledgerRemove } from "./ledger.js";
 import { describeKind, FIRST_CUSTOM_KIND, KIND, LAST_BUILTIN_KIND, MAX_KIND } from "./kinds.js";
 
@@ -24,7 +25,7 @@ export interface Shareable {
 export interface KindDefinition {
   /** An id from `KIND`, or from FIRST_CUSTOM_KIND up for classes outside multiproc. */
   kind: number;
-  /** Package to import in new workers before anything else, so its instances revive there. */
+  /** Package new workers import before anything else, so its instances revive there (multiproc's own: on first need, handle/deferred.ts). */
   package: string;
   /** The defining module's URL: imported when `package` cannot be resolved from core. */
   moduleUrl?: string;
@@ -58,6 +59,7 @@ export function defineKind(definition: KindDefinition): void {
   const state = coreState();
   state.kinds.set(kind, definition);
   state.packages.set(definition.package, definition.moduleUrl ?? "");
+  packageLoaded(definition.package);
 }
 
 /** This thread's references held by instances (shared by every copy of core loaded in it). */
@@ -159,7 +161,7 @@ export function releaseBlock(arena: Arena, offset: number): void {
   if (!arena.release(offset)) return;
   const block = new Block(arena, offset);
   try {
-    coreState().kinds.get(block.kind)?.dispose?.(block);
+    kindDefinition(block.kind)?.dispose?.(block);
   } finally {
     arena.free(offset);
   }
@@ -182,7 +184,7 @@ export function reviveHandle(kind: number, arenaId: number, offset: number): obj
         "Pass shareable objects to threads that multiproc did not start through Process or Pool arguments first.",
     );
   }
-  const definition = coreState().kinds.get(kind);
+  const definition = kindDefinition(kind);
   if (!definition) {
     const pkg = describeKind(kind).match(/from (\S+)\)/)?.[1];
     throw new Error(

@@ -11,13 +11,28 @@ import { coreState } from "../state.js";
  * throws instead, as Python's bootstrapping check does.
  */
 export async function importForWorker<T>(what: string, load: () => Promise<T>): Promise<T> {
-  const importing = (coreState().importing ??= []);
-  importing.push(what);
+  const done = startImporting(what);
   try {
     return await load();
   } finally {
-    importing.splice(importing.lastIndexOf(what), 1);
+    done();
   }
+}
+
+/** importForWorker for a synchronous load (a package loaded on first need, handle/deferred.ts). */
+export function whileImporting<T>(what: string, load: () => T): T {
+  const done = startImporting(what);
+  try {
+    return load();
+  } finally {
+    done();
+  }
+}
+
+function startImporting(what: string): () => void {
+  const importing = (coreState().importing ??= []);
+  importing.push(what);
+  return () => importing.splice(importing.lastIndexOf(what), 1);
 }
 
 /** Throws if this worker is still importing a module for its start-up or a task (see importForWorker). */

@@ -5,6 +5,7 @@ import { adoptThreadRecord, endChildRecord, newChildRecord, stopChildRecord } fr
 import { coreState } from "../state.js";
 import { writeOutputDirectly } from "./output.js";
 import { checkNotImporting, importForWorker } from "./bootstrap.js";
+import { canDefer, deferPackage } from "../handle/deferred.js";
 
 /** Process identity in multiproc terms: the thread's name and its threadId as pid. */
 export interface ProcessInfo {
@@ -72,8 +73,9 @@ export function childThreadEnded(child: ChildThread): void {
 
 /**
  * Worker side, first thing: adopt the parent's arenas, record who we are,
- * import the preload modules, then every package that defines shareable kinds
- * in the parent, so that handles arriving later revive synchronously.
+ * import the preload modules, then the packages that define shareable kinds
+ * in the parent, so that handles arriving later revive synchronously:
+ * multiproc's own on first need (handle/deferred.ts), any other now.
  */
 export async function startThread(data: ThreadStartData): Promise<void> {
   writeOutputDirectly();
@@ -83,9 +85,15 @@ export async function startThread(data: ThreadStartData): Promise<void> {
   state.current = { name: data.name, pid: threadId };
   state.parent = data.parent;
   for (const url of data.preload) await importForWorker(url, () => import(url));
+  const missing = data.packages.filter(([name]) => !state.packages.has(name));
+  for (const [name, moduleUrl] of missing) {
+    if (!canDefer(name)) continue;
+    state.packages.set(name, moduleUrl); // this worker's own workers get it too
+    deferPackage(name, moduleUrl);
+  }
   // All at once: their file reads overlap (a worker's start-up is mostly module loading).
   await Promise.all(
-    data.packages.filter(([name]) => !state.packages.has(name)).map(([name, moduleUrl]) => importForWorker(moduleUrl || name, () => importPackage(name, moduleUrl))),
+    missing.filter(([name]) => !canDefer(name)).map(([name, moduleUrl]) => importForWorker(moduleUrl || name, () => importPackage(name, moduleUrl))),
   );
 }
 
