@@ -82,6 +82,7 @@ describe("ClusterPool", () => {
     expect(() => new ClusterPool({ connection: redis().connection, processes: 4 } as never)).toThrow(/`processes` has no meaning for a ClusterPool: its size is the multiproc-worker processes serving the queue and their --threads/);
     expect(() => new ClusterPool({ connection: redis().connection, initializer: add } as never)).toThrow(/`initializer` has no meaning for a ClusterPool/);
     expect(() => new ClusterPool({ connection: redis().connection, bogus: 1 } as never)).toThrow(/bogus/);
+    expect(() => new ClusterPool({ connection: redis().connection, toString: 1 } as never)).toThrow(/Unknown option `toString`/);
   }, 60_000);
 
   it("close() refuses new tasks and join() waits for the queued ones; terminate() fails what is unfinished with CancelledError", async () => {

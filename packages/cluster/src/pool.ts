@@ -85,7 +85,7 @@ export class ClusterPool {
   constructor(options: ClusterPoolOptions = {}) {
     if (options !== null && typeof options === "object") {
       for (const name of Object.keys(options)) {
-        if (name in LOCAL_ONLY) throw new TypeError(`\`${name}\` has no meaning for a ClusterPool: ${LOCAL_ONLY[name]}`);
+        if (Object.hasOwn(LOCAL_ONLY, name)) throw new TypeError(`\`${name}\` has no meaning for a ClusterPool: ${LOCAL_ONLY[name]}`);
       }
     }
     checkOptionNames(options, "ClusterPool options", CLIENT_OPTIONS);

@@ -56,6 +56,17 @@ describe("Pool", () => {
     await expect(pool.apply((x: number) => x * outer, [1])).rejects.toThrow(/uses `outer`, which does not exist in the worker/);
   });
 
+  it("an error named like an Object.prototype member (toString, constructor) arrives as an Error; the pool goes on", async () => {
+    await using pool = new Pool({ processes: 1 });
+    for (const name of ["toString", "constructor", "__proto__"]) {
+      const error = (await pool.apply(ref("throwNamed"), [name]).catch((e: unknown) => e)) as Error;
+      expect(error, name).toBeInstanceOf(Error);
+      expect(error.name).toBe(name);
+      expect(error.message).toBe(`named ${name}`);
+    }
+    expect(await pool.apply(ref("square"), [7])).toBe(49);
+  });
+
   it("map keeps input order for every chunksize, and refuses bad ones", async () => {
     await using pool = new Pool({ processes: 2 });
     const input = Array.from({ length: 1000 }, (_, i) => i);

@@ -32,6 +32,15 @@ describe("serializeError() / deserializeError()", () => {
     expect((error as unknown as { extra: number }).extra).toBe(2);
   });
 
+  it("keeps an error whose name is an Object.prototype member (toString, constructor, __proto__) an Error", () => {
+    for (const name of ["constructor", "toString", "__proto__", "hasOwnProperty", "valueOf"]) {
+      const error = cross(Object.assign(new Error("named oddly"), { name }));
+      expect(error, name).toBeInstanceOf(RemoteError);
+      expect(error.name).toBe(name);
+      expect(error.message).toBe("named oddly");
+    }
+  });
+
   it("rebuilds registered classes", () => {
     registerErrorClass(ValidationError);
     expect(cross(new ValidationError("nope"))).toBeInstanceOf(ValidationError);

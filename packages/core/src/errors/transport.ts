@@ -100,7 +100,9 @@ export function deserializeError(data: SerializedError): Error {
 /** The class registered (or built in) for an error's name; an unknown name may be a class of a package this worker has not loaded yet. */
 function errorClass(name: string): (new (...args: never[]) => Error) | undefined {
   const { errorClasses } = coreState();
-  return errorClasses.get(name) ?? BUILT_INS[name] ?? (loadDeferredPackages() ? errorClasses.get(name) : undefined);
+  // Own keys only: an error named "toString" or "constructor" must not find Object.prototype's members.
+  const builtIn = Object.hasOwn(BUILT_INS, name) ? BUILT_INS[name] : undefined;
+  return errorClasses.get(name) ?? builtIn ?? (loadDeferredPackages() ? errorClasses.get(name) : undefined);
 }
 
 function define(target: object, key: string, value: unknown): void {

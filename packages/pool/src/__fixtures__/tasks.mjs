@@ -10,6 +10,10 @@ export function fail(message) {
   error.detail = { n: 42 };
   throw error;
 }
+/** Throws an Error whose name is `name` (say "toString", a member of Object.prototype). */
+export function throwNamed(name) {
+  throw Object.assign(new Error(`named ${name}`), { name });
+}
 export function exit(code) {
   process.exit(code);
 }
