@@ -41,6 +41,15 @@ describe("serializeError() / deserializeError()", () => {
     }
   });
 
+  it("keeps an `errors` property of an error that is not an AggregateError (a validation library's list of problems)", () => {
+    const problems = [{ path: "/age", message: "must be >= 0" }];
+    const error = cross(Object.assign(new TypeError("invalid"), { errors: problems })) as TypeError & { errors: unknown };
+    expect(error).toBeInstanceOf(TypeError);
+    expect(error.errors).toEqual(problems);
+    const aggregate = cross(new AggregateError([new RangeError("one")], "many")) as AggregateError;
+    expect(aggregate.errors[0]).toBeInstanceOf(RangeError);
+  });
+
   it("rebuilds registered classes", () => {
     registerErrorClass(ValidationError);
     expect(cross(new ValidationError("nope"))).toBeInstanceOf(ValidationError);

@@ -56,8 +56,10 @@ export function serializeError(error: unknown, seen = new Set<unknown>()): Seria
     stack: safeString(() => error.stack, "") || undefined,
     props: {},
   };
+  // An AggregateError's `errors` travel as errors (below); any other error's `errors` (ajv's ValidationError, say) is a property like the rest.
+  const aggregate = error instanceof AggregateError && Array.isArray(error.errors);
   for (const key of Object.keys(error)) {
-    if (key === "cause" || key === "errors" || key === "name" || key === "message" || key === "stack") continue;
+    if (key === "cause" || (key === "errors" && aggregate) || key === "name" || key === "message" || key === "stack") continue;
     try {
       out.props[key] = sendableOrString((error as unknown as Record<string, unknown>)[key]);
     } catch {
@@ -67,8 +69,8 @@ export function serializeError(error: unknown, seen = new Set<unknown>()): Seria
   if ("cause" in error && !seen.has(error.cause)) {
     out.cause = error.cause instanceof Error ? serializeError(error.cause, seen) : { value: sendableOrString(error.cause) };
   }
-  if (error instanceof AggregateError && Array.isArray(error.errors)) {
-    out.errors = error.errors.map((e) => serializeError(e, seen));
+  if (aggregate) {
+    out.errors = (error as AggregateError).errors.map((e) => serializeError(e, seen));
   }
   return out;
 }
