@@ -23,6 +23,8 @@ describe("ShareableList", () => {
     got[0] = 9; // a copy: the list is unchanged
     expect(sl.get(5)).toEqual(bytes);
     expect(new ShareableList().length).toBe(0);
+    const marked = new ShareableList(["\ufeffbom", "\ufeff"]); // a leading U+FEFF is part of the str, as in Python
+    expect(marked.toArray()).toEqual(["\ufeffbom", "\ufeff"]);
   });
 
   it("lets any value replace any other that fits its room, and refuses a string or bytes that outgrows it, changing nothing", () => {

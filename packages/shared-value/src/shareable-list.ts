@@ -37,7 +37,7 @@ const T_BIGINT = 6;
 const FORMAT = ["x", "?", "q", "d", "s", "s", "q"];
 
 const encoder = new TextEncoder();
-const decoder = new TextDecoder();
+const decoder = new TextDecoder("utf-8", { ignoreBOM: true }); // a str item keeps a leading U+FEFF, as in Python
 
 interface Encoded {
   type: number;

@@ -99,8 +99,8 @@ describe("encode() / decode()", () => {
     ]);
   });
 
-  it("keeps lone surrogates in strings, as structured clone does", () => {
-    for (const text of ["\ud800", "a\udc00b", "x".repeat(5000) + "\ud83d", "😀"]) {
+  it("keeps lone surrogates and a leading byte order mark in strings, as structured clone does", () => {
+    for (const text of ["\ud800", "a\udc00b", "x".repeat(5000) + "\ud83d", "😀", "\ufeff", "\ufeffhello", "\ufeff".repeat(3000) + "x"]) {
       expect(roundTrip(text)).toBe(text);
       expect(roundTrip({ text })).toEqual({ text });
     }

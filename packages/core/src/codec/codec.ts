@@ -45,7 +45,8 @@ const HANDLE_BYTES = 12;
 const BODY = 8;
 const align8 = (n: number) => (n + 7) & ~7;
 const encoder = new TextEncoder();
-const decoder = new TextDecoder();
+// ignoreBOM keeps a leading U+FEFF: the default decoder strips it, so "\uFEFFx" would arrive as "x".
+const decoder = new TextDecoder("utf-8", { ignoreBOM: true });
 // The small fast paths avoid a DataView per value (its creation costs more
 // than the rest of the encode): int32 by shifts, float64 through one scratch cell.
 const scratchFloat = new Float64Array(1);

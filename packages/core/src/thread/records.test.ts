@@ -11,13 +11,13 @@ describe("thread liveness", () => {
     expect(isTidAlive(me.arena, threadId)).toBe(true);
     expect(threadName(me.arena, threadId)).toBe("MainProcess");
     const ready = new Int32Array(new SharedArrayBuffer(8));
-    const child = prepareChildThread("the-child");
+    const child = prepareChildThread("\ufeffthe-child"); // a leading U+FEFF is kept
     const worker = new Worker(NESTED, { workerData: { thread: child.data, message: toMessage({ ready, depth: 0 }, "data") } });
     const exited = new Promise<void>((resolve) => worker.once("exit", () => resolve()));
     while (Atomics.load(ready, 0) === 0) await Atomics.waitAsync(ready, 0, 0, 1000).value;
     const tid = worker.threadId; // -1 once it has exited
     expect(isTidAlive(me.arena, tid)).toBe(true);
-    expect(threadName(me.arena, tid)).toBe("the-child");
+    expect(threadName(me.arena, tid)).toBe("\ufeffthe-child");
     Atomics.store(ready, 1, 1);
     Atomics.notify(ready, 1);
     await exited;

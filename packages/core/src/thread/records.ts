@@ -133,7 +133,7 @@ export function aliveWord(thread: ThreadRef): { cell: Int32Array; index: number 
 }
 
 const nameEncoder = new TextEncoder();
-const nameDecoder = new TextDecoder();
+const nameDecoder = new TextDecoder("utf-8", { ignoreBOM: true }); // a name keeps a leading U+FEFF
 
 function writeName(arena: Arena, offset: number, name: string): void {
   const at = offset + BLOCK_HEADER_BYTES + NAME_BYTE;

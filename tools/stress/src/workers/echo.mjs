@@ -16,6 +16,11 @@ export function echo(value) {
   return { value, notOwned: notOwned(value) };
 }
 
+/** A Pool task: the value itself, as the whole result. */
+export function same(value) {
+  return value;
+}
+
 export function echoToQueue(value, out) {
   out.putSync(echo(value));
 }
