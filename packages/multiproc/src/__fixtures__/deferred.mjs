@@ -71,13 +71,8 @@ export function keep(queue) {
 /** Drops the kept queue and collects it: its block, and the items still in it, are released here. */
 export async function dropKept() {
   globalThis.kept = undefined;
-  const { setFlagsFromString } = await import("node:v8");
-  const { runInNewContext } = await import("node:vm");
-  setFlagsFromString("--expose-gc");
-  const gc = runInNewContext("gc");
-  for (let i = 0; i < 3; i++) {
-    gc();
-    await new Promise((resolve) => setImmediate(resolve)); // the finalizers run
-  }
+  // test-utils imports only core (its own kinds are ids of 1000 and up, which loadedPackages leaves out).
+  const { collectGarbage } = await import("@multiproc/test-utils");
+  await collectGarbage();
   return loadedPackages();
 }
