@@ -55,15 +55,17 @@ export async function killWorkerProcesses(): Promise<void> {
  * its process id when it starts): `next()` resolves the pid of the next
  * task that started, so a test acts at that instant without sleeping.
  */
-export async function startReports(): Promise<{ path: string; next(): Promise<number>; close(): void }> {
+export async function startReports(): Promise<{ path: string; next(): Promise<number>; count(): number; close(): void }> {
   const path = join(tmpdir(), `multiproc-reports-${process.pid}-${Date.now()}.sock`);
   const arrived: number[] = [];
+  let count = 0;
   const waiting: ((pid: number) => void)[] = [];
   const server = createServer((socket: Socket) => {
     let text = "";
     socket.on("data", (chunk) => (text += chunk));
     socket.on("end", () => {
       const pid = Number(text);
+      count++;
       const waiter = waiting.shift();
       if (waiter) waiter(pid);
       else arrived.push(pid);
@@ -74,6 +76,8 @@ export async function startReports(): Promise<{ path: string; next(): Promise<nu
   return {
     path,
     next: () => (arrived.length > 0 ? Promise.resolve(arrived.shift()!) : new Promise((resolve) => waiting.push(resolve))),
+    /** Reports received so far (taken by next() or not). */
+    count: () => count,
     close: () => server.close(),
   };
 }

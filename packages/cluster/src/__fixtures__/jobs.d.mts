@@ -10,3 +10,5 @@ export declare function fail(message: string): never;
 export declare function exitNow(code: number): never;
 export declare function reportAndSleep(path: string, ms: number): Promise<number>;
 export declare function killMyProcess(): never;
+export declare function failUnregistered(message: string): never;
+export declare function reportAndSpin(path: string, ms: number): Promise<number>;

@@ -51,3 +51,29 @@ export async function reportAndSleep(path, ms) {
 export function killMyProcess() {
   process.kill(process.pid, "SIGKILL");
 }
+
+/** An error class nobody registered (registerErrorClass): it arrives as a RemoteError that keeps its name. */
+class QuotaError extends Error {
+  get name() {
+    return "QuotaError";
+  }
+}
+
+export function failUnregistered(message) {
+  const error = new QuotaError(message);
+  error.limit = 10;
+  throw error;
+}
+
+/** Tells the test (on `path`) that it started here, then keeps this pool thread busy for `ms` (no await: BullMQ's thread must keep the lock) and returns this process's pid. */
+export async function reportAndSpin(path, ms) {
+  const { connect } = await import("node:net");
+  await new Promise((resolve, reject) => {
+    const socket = connect({ path }, () => socket.end(String(process.pid)));
+    socket.on("close", resolve);
+    socket.on("error", reject);
+  });
+  const end = Date.now() + ms;
+  while (Date.now() < end);
+  return process.pid;
+}
