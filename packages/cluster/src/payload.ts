@@ -15,7 +15,7 @@ export function encodePayload(value: unknown, path: string): string {
     const first = found.find((item) => isShareable(item));
     if (first) {
       throw new TypeError(
-        `Cannot send ${describeKind(blockOf(first).kind)} in ${path} to a cluster worker: it lives in one machine's shared memory. ` +
+        `Cannot send ${describeKind(blockOf(first).kind)} in ${path} from one machine to another: it lives in one machine's shared memory. ` +
           "Pass plain values (keep shared state in Redis, a database, or a remote manager)",
       );
     }

@@ -16,6 +16,7 @@ const add = task<(a: number, b: number) => number>(JOBS, "add");
 const failUnregistered = task<(message: string) => never>(JOBS, "failUnregistered");
 const reportAndSleep = task<(path: string, ms: number) => number>(JOBS, "reportAndSleep");
 const reportAndSpin = task<(path: string, ms: number) => number>(JOBS, "reportAndSpin");
+const returnUnsendable = task<(what: "lock" | "shared" | "function") => unknown>(JOBS, "returnUnsendable");
 
 const redis = redisForThisFile();
 let workers: WorkerProcess[];
@@ -56,6 +57,22 @@ describe("a task that fails on the worker host", () => {
     expect(error).toBeInstanceOf(RemoteError);
     expect([error.name, error.message, error.limit]).toEqual(["QuotaError", "over quota", 10]);
     expect(error.stack).toContain("jobs.mjs");
+  }, 60_000);
+});
+
+describe("a result that cannot travel back", () => {
+  it("a shareable, a SharedArrayBuffer or a function in a result fails its task with a TypeError that says why, and the worker goes on", async () => {
+    await using ex = executor();
+    const messages: string[] = [];
+    for (const what of ["lock", "shared", "function"] as const) {
+      const error = await ex.submit(returnUnsendable, what).exception();
+      expect(error).toBeInstanceOf(TypeError);
+      messages.push((error as Error).message);
+    }
+    expect(messages[0]).toMatch(/^Cannot send a Lock \(from @multiproc\/lock\) in the result from one machine to another: it lives in one machine's shared memory/);
+    expect(messages[1]).toMatch(/^The task's result cannot be sent back: Cannot send result\.memory: a SharedArrayBuffer cannot travel as bytes/);
+    expect(messages[2]).toMatch(/^The task's result cannot be sent back: Cannot send result\.callback: it is a function/);
+    expect(await ex.submit(add, 2, 2)).toBe(4);
   }, 60_000);
 });
 

@@ -18,6 +18,8 @@ export interface CoreState {
   packages: Map<string, string>;
   /** Packages of `packages` this worker has not loaded yet: they load on first need (handle/deferred.ts). */
   deferred?: Map<string, string>;
+  /** multiproc packages this thread tried to load on first need and could not, with why (handle/deferred.ts). */
+  loadFailures?: Map<string, unknown>;
   /** This thread as a multiproc "process", and the thread that started it. */
   current: { name: string; pid: number };
   parent: { name: string; pid: number } | null;

@@ -517,9 +517,19 @@ export class Engine {
   #takeResult(message: Uint8Array): void {
     const id = resultId(message);
     const status = resultStatus(message);
-    const value = decode(resultValue(message));
+    let value: unknown;
+    let unreadable = false;
+    try {
+      value = decode(resultValue(message));
+    } catch (error) {
+      // A result this thread cannot read (a handle of a package that cannot
+      // be loaded here) fails its own task, never the pump: thrown here, it
+      // would end the process.
+      unreadable = true;
+      value = error;
+    }
     if (id === INIT_FAILED) {
-      const cause = deserializeError(value as SerializedError);
+      const cause = unreadable ? (value as Error) : deserializeError(value as SerializedError);
       this.#breakPool(new BrokenPoolError(`A worker's initializer failed: ${cause.message}`, { cause }));
       return;
     }
@@ -528,7 +538,8 @@ export class Engine {
     this.#measured(taskFnId(pending.job.message), resultMicros(message));
     release(pending.slot!, id);
     this.#forget(pending);
-    if (status === FAILED) pending.job.reject(deserializeError(value as SerializedError));
+    if (unreadable) pending.job.reject(value);
+    else if (status === FAILED) pending.job.reject(deserializeError(value as SerializedError));
     else pending.job.resolve(value);
   }
 

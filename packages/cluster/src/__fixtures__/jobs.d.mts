@@ -12,3 +12,4 @@ export declare function reportAndSleep(path: string, ms: number): Promise<number
 export declare function killMyProcess(): never;
 export declare function failUnregistered(message: string): never;
 export declare function reportAndSpin(path: string, ms: number): Promise<number>;
+export declare function returnUnsendable(what: "lock" | "shared" | "function"): Promise<unknown>;

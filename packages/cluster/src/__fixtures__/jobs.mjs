@@ -77,3 +77,10 @@ export async function reportAndSpin(path, ms) {
   while (Date.now() < end);
   return process.pid;
 }
+
+/** Results that cannot leave the worker's machine, or cannot be sent at all. */
+export async function returnUnsendable(what) {
+  if (what === "lock") return { lock: new (await import("@multiproc/lock")).Lock() };
+  if (what === "shared") return { memory: new SharedArrayBuffer(8) };
+  return { callback: () => 1 };
+}

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it, vi } from "vitest";
-import { decode, encode, fromMessage, SHAREABLE, TAG, toMessage } from "@multiproc/core/internal";
+import { allocateBlock, decode, encode, fromMessage, releaseBlock, SHAREABLE, TAG, toMessage } from "@multiproc/core/internal";
 import { Counter, Pair, runFixture } from "@multiproc/test-utils";
 
 const roundTrip = (value: unknown) => decode(encode(value));
@@ -222,6 +222,19 @@ describe("encode() / decode()", () => {
     const decoded = roundTrip(node) as typeof node;
     expect(decoded.self).toBe(decoded);
     expect(decoded.counter).toBeInstanceOf(Counter);
+  });
+
+  it("a handle that cannot be revived here fails the decode and lets go of the references it and the handles after it held", () => {
+    const first = new Counter();
+    const last = new Counter();
+    const orphan = allocateBlock(4242, 8); // a custom kind nothing defines in this thread
+    const blocks = [first[SHAREABLE](), orphan, last[SHAREABLE]()];
+    const encoded = encode([first, { [SHAREABLE]: () => orphan }, last]);
+    expect(blocks.map((b) => b.arena.refcount(b.offset))).toEqual([2, 2, 2]);
+    expect(() => decode(encoded)).toThrow("Cannot revive a shareable of custom kind 4242 in this thread: its package is not loaded here. Import the module that defines it.");
+    // The first was revived (its instance lets go when collected); the other two are back to their owners' one.
+    expect(blocks.map((b) => b.arena.refcount(b.offset))).toEqual([2, 1, 1]);
+    releaseBlock(orphan.arena, orphan.offset);
   });
 
   it("takes no reference when the encode fails", () => {

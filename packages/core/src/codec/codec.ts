@@ -279,7 +279,14 @@ export function decode(bytes: Uint8Array): unknown {
       const revived: object[] = [];
       for (let i = 0; i < count; i++) {
         const at = 5 + i * HANDLE_BYTES;
-        revived.push(reviveHandle(view.getUint32(at, true), view.getUint32(at + 4, true), view.getUint32(at + 8, true)));
+        try {
+          revived.push(reviveHandle(view.getUint32(at, true), view.getUint32(at + 4, true), view.getUint32(at + 8, true)));
+        } catch (error) {
+          // The handles revived so far own their references (they let go when
+          // collected); this one and the rest still hold the encoder's.
+          releaseHandles(view, i, count);
+          throw error;
+        }
       }
       return restoreShareables(deserialize(bytes.subarray(align8(5 + count * HANDLE_BYTES))), revived);
     }
@@ -295,8 +302,12 @@ export function decode(bytes: Uint8Array): unknown {
 export function discardEncoded(bytes: Uint8Array): void {
   if (bytes[0] !== TAG.V8_HANDLES) return;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const count = view.getUint32(1, true);
-  for (let i = 0; i < count; i++) {
+  releaseHandles(view, 0, view.getUint32(1, true));
+}
+
+/** Drops the references of handles [from, to) of a V8_HANDLES encoding. */
+function releaseHandles(view: DataView, from: number, to: number): void {
+  for (let i = from; i < to; i++) {
     const at = 5 + i * HANDLE_BYTES;
     const arena = arenaById(view.getUint32(at + 4, true));
     if (arena) releaseBlock(arena, view.getUint32(at + 8, true));

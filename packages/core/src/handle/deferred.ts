@@ -36,14 +36,37 @@ export function packageLoaded(name: string): void {
   coreState().deferred?.delete(name);
 }
 
-/** The definition of `kind` in this thread, loading its package first if it was deferred. */
+/**
+ * The definition of `kind` in this thread, loading its package first if it
+ * is one of multiproc's and not loaded here: deferred in a worker (above),
+ * or never imported in this thread at all, as a Lock that a pool task
+ * returns to a main thread that imported only the pool. A package that
+ * cannot be loaded (not installed, or a Node without require(esm)) leaves
+ * the kind undefined; `loadFailure` says why, for the caller's error.
+ */
 export function kindDefinition(kind: number): KindDefinition | undefined {
   const state = coreState();
   const definition = state.kinds.get(kind);
-  if (definition || !state.deferred?.size) return definition;
+  if (definition) return definition;
   const name = packageOfKind(kind);
-  if (name !== undefined && state.deferred.has(name)) loadNow(name, state.deferred.get(name)!);
+  if (name === undefined || state.loadFailures?.has(name)) return undefined;
+  const fallback = state.deferred?.get(name);
+  if (fallback !== undefined) loadNow(name, fallback);
+  else if (process.features.require_module === true) {
+    try {
+      loadNow(name, "");
+    } catch (error) {
+      (state.loadFailures ??= new Map()).set(name, error);
+    }
+  } else (state.loadFailures ??= new Map()).set(name, undefined);
   return state.kinds.get(kind);
+}
+
+/** Why the package of `kind` could not be loaded on first need in this thread (undefined: Node lacks require(esm)). */
+export function loadFailure(kind: number): { error: unknown } | undefined {
+  const name = packageOfKind(kind);
+  const failures = coreState().loadFailures;
+  return name !== undefined && failures?.has(name) ? { error: failures.get(name) } : undefined;
 }
 
 /** Loads every deferred package (an error class may be one of theirs); whether there were any. */

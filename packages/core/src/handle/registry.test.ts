@@ -3,12 +3,20 @@ import { allocateBlock, defineKind, describeKind, KIND, releaseBlock, retainBloc
 import { collectGarbage, Counter, Pair, PAIR_KIND } from "@multiproc/test-utils";
 
 describe("reviveHandle()", () => {
-  it("says which package to import for a kind this thread has not loaded", () => {
+  it("where the package of a multiproc kind cannot load on first need (no require(esm)), says which package to import", () => {
+    const state = (globalThis as Record<symbol, { loadFailures?: Map<string, unknown> }>)[Symbol.for("multiproc.core")]!;
+    const saved = Object.getOwnPropertyDescriptor(process.features, "require_module")!;
+    Object.defineProperty(process.features, "require_module", { value: false, configurable: true }); // as on Node 22.0-22.11
     const block = allocateBlock(KIND.Queue, 8);
-    expect(() => reviveHandle(KIND.Queue, block.arena.id, block.offset)).toThrow(
-      'Cannot revive a Queue (from @multiproc/queue) in this thread: its package is not loaded here. Import "@multiproc/queue"',
-    );
-    releaseBlock(block.arena, block.offset);
+    try {
+      expect(() => reviveHandle(KIND.Queue, block.arena.id, block.offset)).toThrow(
+        'Cannot revive a Queue (from @multiproc/queue) in this thread: its package is not loaded here. Import "@multiproc/queue" in this thread (for example in the task module).',
+      );
+    } finally {
+      releaseBlock(block.arena, block.offset); // (not a real queue: freed before the package could load and dispose of it)
+      Object.defineProperty(process.features, "require_module", saved);
+      state.loadFailures?.delete("@multiproc/queue");
+    }
   });
 
   it("refuses a handle whose arena never reached this thread", () => {

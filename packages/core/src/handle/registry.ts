@@ -3,9 +3,9 @@ import * as workerThreads from "node:worker_threads";
 import { Arena, arenaById, homeArena } from "../memory/arena.js";
 import { coreState, type BoundReference } from "../state.js";
 import { Block } from "./block.js";
-import { kindDefinition, packageLoaded } from "./deferred.js";
+import { kindDefinition, loadFailure, packageLoaded } from "./deferred.js";
 import { ledgerAdd, ledgerRemove } from "./ledger.js";
-import { describeKind, FIRST_CUSTOM_KIND, KIND, LAST_BUILTIN_KIND, MAX_KIND } from "./kinds.js";
+import { describeKind, FIRST_CUSTOM_KIND, KIND, LAST_BUILTIN_KIND, MAX_KIND, packageOfKind } from "./kinds.js";
 
 /**
  * The protocol a shareable class implements: it owns a Block and returns it
@@ -186,10 +186,13 @@ export function reviveHandle(kind: number, arenaId: number, offset: number): obj
   }
   const definition = kindDefinition(kind);
   if (!definition) {
-    const pkg = describeKind(kind).match(/from (\S+)\)/)?.[1];
+    const pkg = packageOfKind(kind);
+    const failure = loadFailure(kind);
+    const why = failure?.error instanceof Error ? ` (loading it failed: ${failure.error.message})` : "";
     throw new Error(
-      `Cannot revive ${describeKind(kind)} in this thread: its package is not loaded here.` +
+      `Cannot revive ${describeKind(kind)} in this thread: its package is not loaded here${why}.` +
         (pkg ? ` Import "${pkg}" in this thread (for example in the task module).` : " Import the module that defines it."),
+      failure?.error instanceof Error ? { cause: failure.error } : undefined,
     );
   }
   const actual = arena.kindOf(offset);

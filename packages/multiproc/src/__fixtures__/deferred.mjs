@@ -1,6 +1,6 @@
-// Tasks for the deferred-packages tests. This module imports no multiproc
-// package at its top level: what a task finds loaded is what the worker
-// loaded by itself.
+// Tasks for the tests of packages loaded on first need (deferred-packages,
+// result-packages). This module imports no multiproc package at its top
+// level: what a task finds loaded is what the worker loaded by itself.
 const state = () => globalThis[Symbol.for("multiproc.core")];
 
 /** The multiproc packages whose kinds are defined in this thread (kind ids below 1000 are multiproc's own). */
@@ -75,4 +75,44 @@ export async function dropKept() {
   const { collectGarbage } = await import("@multiproc/test-utils");
   await collectGarbage();
   return loadedPackages();
+}
+
+export async function newLock() {
+  const { Lock } = await import("@multiproc/lock");
+  return { lock: new Lock() };
+}
+
+/** Whether `lock` could be taken at once (it is released again). */
+export function tryAcquire(lock) {
+  const got = lock.acquireSync({ timeout: 0 });
+  if (got) lock.release();
+  return got;
+}
+
+export function add(a, b) {
+  return a + b;
+}
+
+/**
+ * This worker as a thread that cannot load @multiproc/lock (a Node without
+ * require(esm), 22.0–22.11, where nothing told it of the package): a nested
+ * pool's task returns a Lock here. What the nested apply gave, and whether
+ * that pool still runs tasks.
+ */
+export async function lockWhereItCannotLoad() {
+  Object.defineProperty(process.features, "require_module", { value: false, configurable: true });
+  state().deferred?.delete("@multiproc/lock");
+  const { Pool, task } = await import("@multiproc/pool");
+  const nested = new Pool({ processes: 1 });
+  try {
+    const here = new URL(import.meta.url);
+    const error = await nested.apply(task(here, "newLock"), []).then(
+      () => undefined,
+      (reason) => reason.message,
+    );
+    const after = await nested.apply(task(here, "add"), [1, 2]);
+    return { error, after, loaded: loadedPackages() };
+  } finally {
+    await nested.terminate();
+  }
 }
