@@ -4,6 +4,7 @@ import { task, ValueError } from "@multiproc/core";
 import { CancelledError } from "@multiproc/pool";
 import { ClusterPool } from "@multiproc/cluster";
 import { ValidationError } from "./__fixtures__/jobs.mjs";
+import { nextAll } from "@multiproc/test-utils";
 import { JOBS, redisForThisFile, startReports, startWorkerProcess } from "./test-support.js";
 
 // ClusterPool: the local Pool's methods, on two multiproc-worker processes.
@@ -65,6 +66,16 @@ describe("ClusterPool", () => {
     const unordered: number[] = [];
     for await (const value of pool.imapUnordered(square, Array.from({ length: 300 }, (_, i) => i), { chunksize: 7 })) unordered.push(value);
     expect(unordered.sort((a, b) => a - b)).toEqual(Array.from({ length: 300 }, (_, i) => i * i).sort((a, b) => a - b));
+  }, 60_000);
+
+  it("imap goes on after a task's error, as the local Pool's: the error rejects that next() only", async () => {
+    await using pool = newPool();
+    const tenfoldBut3 = task<(n: number) => number>(JOBS, "tenfoldBut3");
+    const six = [0, 1, 2, 3, 4, 5];
+    expect(await nextAll(pool.imap(tenfoldBut3, six))).toEqual([0, 10, 20, "ERR bad 3", 40, 50]);
+    expect(await nextAll(pool.imap(tenfoldBut3, six, { chunksize: 2 }))).toEqual([0, 10, "ERR bad 3", 40, 50]);
+    const unordered = await nextAll(pool.imapUnordered(tenfoldBut3, six));
+    expect(unordered.sort()).toEqual([0, 10, 20, 40, 50, "ERR bad 3"].sort());
   }, 60_000);
 
   it("errors: a task's own (with its class), bad input, options that mean nothing across machines, a signal", async () => {

@@ -1,9 +1,10 @@
 import { callSignal, checkOptionNames, describe, ValueError } from "@multiproc/core/internal";
 import type { TaskArgs, TaskLike, TaskResult } from "@multiproc/core";
-import { AsyncResult, CancelledError, type AnyIterable, type Future, type TaskItem } from "@multiproc/pool";
+import { AsyncResult, CancelledError, IMapIterator, type AnyIterable, type Future, type IMapOutcome, type TaskItem } from "@multiproc/pool";
 import { CLIENT_OPTIONS, countOption, JobClient, type ClusterOptions } from "./client.js";
 import { chunked } from "./executor.js";
 import { encodePayload } from "./payload.js";
+import type { PortableTask } from "./task-path.js";
 
 /** Options of `new ClusterPool()`. */
 export type ClusterPoolOptions = ClusterOptions;
@@ -125,13 +126,13 @@ export class ClusterPool {
   }
 
   /** A lazy, ordered map: reads the input as jobs go out (chunksize 1 by default, as Python); stopping early drops what has not started. */
-  imap<F extends TaskLike>(fn: F, iterable: AnyIterable<TaskItem<F>>, options?: ClusterPoolMapOptions): AsyncGenerator<TaskResult<F>> {
-    return this.#imap(fn, iterable, options, true) as AsyncGenerator<TaskResult<F>>;
+  imap<F extends TaskLike>(fn: F, iterable: AnyIterable<TaskItem<F>>, options?: ClusterPoolMapOptions): IMapIterator<TaskResult<F>> {
+    return this.#imap(fn, iterable, options, true) as IMapIterator<TaskResult<F>>;
   }
 
   /** imap, yielding results as they finish. */
-  imapUnordered<F extends TaskLike>(fn: F, iterable: AnyIterable<TaskItem<F>>, options?: ClusterPoolMapOptions): AsyncGenerator<TaskResult<F>> {
-    return this.#imap(fn, iterable, options, false) as AsyncGenerator<TaskResult<F>>;
+  imapUnordered<F extends TaskLike>(fn: F, iterable: AnyIterable<TaskItem<F>>, options?: ClusterPoolMapOptions): IMapIterator<TaskResult<F>> {
+    return this.#imap(fn, iterable, options, false) as IMapIterator<TaskResult<F>>;
   }
 
   /** No new tasks; join() then waits for the queued ones. */
@@ -217,15 +218,29 @@ export class ClusterPool {
     return new AsyncResult(promise, o.callback, o.errorCallback);
   }
 
-  async *#imap(fn: unknown, iterable: AnyIterable<unknown>, options: ClusterPoolMapOptions | undefined, ordered: boolean): AsyncGenerator<unknown> {
+  #imap(fn: unknown, iterable: AnyIterable<unknown>, options: ClusterPoolMapOptions | undefined, ordered: boolean): IMapIterator<unknown> {
     const o = checkCallOptions(options, "imap options", MAP_OPTIONS) as ClusterPoolMapOptions;
     const chunksize = countOption(o.chunksize, "chunksize", 1);
     this.#checkOpen();
     const spec = this.#client.portable(fn);
-    o.signal?.throwIfAborted();
+    return new IMapIterator(this.#outcomes(spec, iteratorOf(iterable), o, chunksize, ordered));
+  }
+
+  /**
+   * imap's results in their turn, or a failed job's error in its place (one
+   * for the job's chunk), going on after it, as the local Pool's (see
+   * IMapIterator); an abort ends it.
+   */
+  async *#outcomes(
+    spec: PortableTask,
+    iterator: Iterator<unknown> | AsyncIterator<unknown>,
+    o: ClusterPoolMapOptions,
+    chunksize: number,
+    ordered: boolean,
+  ): AsyncGenerator<IMapOutcome<unknown>, void, undefined> {
+    o.signal?.throwIfAborted(); // at the first next(), as the local Pool's imap
     const call = callSignal(o.signal); // one listener on the caller's signal, however many jobs
-    const iterator = iteratorOf(iterable);
-    const out: Future<unknown>[] = [];
+    const out: { future: Future<unknown>; size: number }[] = [];
     let read = 0;
     let done = 0;
     let exhausted = false;
@@ -244,20 +259,29 @@ export class ClusterPool {
           }
           if (items.length === 0) break;
           this.#checkOpen();
-          out.push(...this.#client.enqueueChunks(spec, "map", [{ items, from: read }], call.signal).map((f) => this.#track(f)));
+          const [future] = this.#client.enqueueChunks(spec, "map", [{ items, from: read }], call.signal).map((f) => this.#track(f));
+          out.push({ future: future!, size: items.length });
           read += items.length;
         }
         if (out.length === 0) return;
-        const next = ordered ? out[0]! : (await firstDone(out)).future;
-        const values = (await next.result()) as unknown[];
+        const next = ordered ? out[0]! : out[(await firstDone(out.map((entry) => entry.future))).index]!;
         out.splice(out.indexOf(next), 1);
-        done += values.length;
+        done += next.size;
+        let values: unknown[];
+        try {
+          values = (await next.future.result()) as unknown[];
+        } catch (error) {
+          if (call.signal?.aborted) throw error; // an abort stops the whole call
+          o.onProgress?.(done, exhausted ? read : undefined);
+          yield { error };
+          continue;
+        }
         o.onProgress?.(done, exhausted ? read : undefined);
-        for (const value of values) yield value;
+        yield { values };
       }
     } finally {
       call.release();
-      for (const future of out) future.cancel(); // stopped early: what has not started is dropped
+      for (const { future } of out) future.cancel(); // stopped early: what has not started is dropped
       if (!exhausted) await (iterator as AsyncIterator<unknown>).return?.();
     }
   }
@@ -289,9 +313,9 @@ async function collect(iterable: AnyIterable<unknown>): Promise<unknown[]> {
   return all;
 }
 
-/** The first of `futures` to finish (boxed: a Future is thenable, and a promise would adopt its outcome). */
-function firstDone(futures: Future<unknown>[]): Promise<{ future: Future<unknown> }> {
+/** Where in `futures` the first to finish is (boxed: a Future is thenable, and a promise would adopt its outcome). */
+function firstDone(futures: Future<unknown>[]): Promise<{ index: number }> {
   return new Promise((resolve) => {
-    for (const future of futures) future.addDoneCallback(() => resolve({ future }));
+    futures.forEach((future, index) => future.addDoneCallback(() => resolve({ index })));
   });
 }

@@ -47,7 +47,7 @@ describe("multiproc", () => {
     expect(Object.keys(umbrella).sort()).toEqual(
       [
         ...["AsyncResult", "AuthenticationError", "BaseProxy", "Barrier", "Block", "BoundedSemaphore", "BrokenBarrierError", "BrokenPipeError", "BrokenPoolError", "BufferTooShort"],
-        ...["CancelledError", "Condition", "Connection", "DictProxy", "EOFError", "Event", "FIRST_CUSTOM_KIND", "Future", "InvalidStateError", "JoinableQueue", "KeyError", "ListProxy"],
+        ...["CancelledError", "Condition", "Connection", "DictProxy", "EOFError", "Event", "FIRST_CUSTOM_KIND", "Future", "IMapIterator", "InvalidStateError", "JoinableQueue", "KeyError", "ListProxy"],
         ...["Lock", "Manager", "ManagerClosedError", "MultiprocError", "Parallel", "ParentProcess", "Pipe", "Pool", "Process", "ProcessPoolExecutor", "Queue", "QueueClosedError", "QueueEmptyError"],
         ...["QueueFullError", "RLock", "RemoteError", "SHAREABLE", "Semaphore", "ShareableList", "SharedArray", "SharedMemory", "SharedMemoryManager", "SharedValue", "ShutDown", "SimpleQueue", "SyncManager"],
         ...["ThreadPoolExecutor", "TimeoutError", "ValueError", "WorkerDiedError", "activeChildren", "allocateBlock", "asCompleted", "bindBlock", "cpuCount", "currentProcess"],
@@ -62,6 +62,7 @@ describe("multiproc", () => {
   it("refuses to construct the classes that only the library makes, or without what they are made from", () => {
     expect(() => new (umbrella.AsyncResult as unknown as new () => unknown)()).toThrow(/An AsyncResult is made from a Promise of the outcome, got undefined/);
     expect(() => new (umbrella.ParentProcess as unknown as new () => unknown)()).toThrow(/made by parentProcess\(\)/);
+    expect(() => new (umbrella.IMapIterator as unknown as new () => unknown)()).toThrow(/An IMapIterator is made from an async generator of outcomes/);
   });
 
   it("has one wait() for Connections and sentinels (pipe) and Futures (pool)", async () => {

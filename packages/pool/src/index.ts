@@ -1,5 +1,6 @@
 export { AsyncResult } from "./async-result.js";
 export { BrokenPoolError, CancelledError, InvalidStateError, WorkerDiedError, type WorkerDeath } from "./errors.js";
+export { IMapIterator, type Outcome as IMapOutcome } from "./imap-iterator.js";
 export type { MapOptions } from "./mapping.js";
 export { Pool, type ApplyOptions, type MapAsyncOptions, type PoolOptions } from "./pool.js";
 export { ProcessPoolExecutor, type ExecutorOptions } from "./executor.js";

@@ -3,6 +3,7 @@ import type { Engine, Job } from "./engine.js";
 import { autoChunksize, prepareJob, readChunk } from "./jobs.js";
 import type { Mode } from "./protocol.js";
 import { taskPayload } from "./messages.js";
+import type { Outcome } from "./imap-iterator.js";
 
 /** Options of `map`, `starmap`, `imap` and `imapUnordered`. */
 export interface MapOptions {
@@ -85,7 +86,10 @@ export function mapAll<R>(engine: Engine, fn: unknown, items: unknown[], mode: M
 /**
  * imap and imapUnordered: reads the input a chunk at a time, keeping a
  * bounded number of chunks in flight (two per worker), so an endless input
- * works and a consumer that stops early stops the reading and the queued work.
+ * works and a consumer that stops early stops the reading and the queued
+ * work. Yields each chunk's results in their turn, or a failed chunk's
+ * error in its place (its items have no results), and goes on after it
+ * (see IMapIterator).
  */
 export async function* mapLazily<R>(
   engine: Engine,
@@ -95,9 +99,9 @@ export async function* mapLazily<R>(
   options: MapOptions,
   chunksize: number,
   ordered: boolean,
-): AsyncGenerator<R> {
+): AsyncGenerator<Outcome<R>, void, undefined> {
   const call = callSignal(options.signal);
-  const inFlight = new Map<number, { job: Job; settled: Promise<{ key: number; values?: unknown[]; error?: unknown }> }>();
+  const inFlight = new Map<number, { job: Job; size: number; settled: Promise<{ key: number; values?: unknown[]; error?: unknown }> }>();
   const limit = engine.size * 2;
   let nextKey = 0;
   let nextToYield = 0;
@@ -106,7 +110,7 @@ export async function* mapLazily<R>(
   let inputClosed = false;
   let read = 0;
   let done = 0;
-  const finished = new Map<number, unknown[]>();
+  const finished = new Map<number, Outcome<R>>();
   // Reading the input (or sending a chunk of it) failed: as in Python, the
   // results of the chunks before come first, then this error.
   let inputFailure: { error: unknown } | undefined;
@@ -138,25 +142,27 @@ export async function* mapLazily<R>(
           (values) => ({ key, values }),
           (error: unknown) => ({ key, error }),
         );
-        inFlight.set(key, { job, settled });
+        inFlight.set(key, { job, size: items.length, settled });
       }
       if (inFlight.size === 0 && finished.size === 0) {
         if (inputFailure) throw inputFailure.error;
         return;
       }
       if (ordered && finished.has(nextToYield)) {
-        const values = finished.get(nextToYield)!;
+        const outcome = finished.get(nextToYield)!;
         finished.delete(nextToYield++);
-        for (const value of values) yield value as R;
+        yield outcome;
         continue;
       }
       const outcome = ordered ? await inFlight.get(nextToYield)!.settled : await Promise.race([...inFlight.values()].map((f) => f.settled));
+      // An abort stops the whole call: it ends the iteration, where a task's own error does not.
+      if ("error" in outcome && call.signal?.aborted) throw outcome.error;
+      done += "error" in outcome ? inFlight.get(outcome.key)!.size : outcome.values!.length;
       inFlight.delete(outcome.key);
-      if ("error" in outcome) throw outcome.error;
-      done += outcome.values!.length;
       options.onProgress?.(done, exhausted ? read : undefined);
-      if (ordered) finished.set(outcome.key, outcome.values!);
-      else for (const value of outcome.values!) yield value as R;
+      const chunk: Outcome<R> = "error" in outcome ? { error: outcome.error } : { values: outcome.values as R[] };
+      if (ordered) finished.set(outcome.key, chunk);
+      else yield chunk;
     }
   } finally {
     call.release();

@@ -4,7 +4,7 @@ import { task, TimeoutError, ValueError } from "@multiproc/core/internal";
 import { AsyncResult, BrokenPoolError, CancelledError, Pool, ProcessPoolExecutor, WorkerDiedError } from "@multiproc/pool";
 import { entered, newCell, ref, release } from "./__fixtures__/cells.js";
 import { SharedArray } from "@multiproc/shared-value";
-import { Counter } from "@multiproc/test-utils";
+import { collectGarbage, Counter, nextAll } from "@multiproc/test-utils";
 
 const BROKEN = new URL("./__fixtures__/broken-module.mjs", import.meta.url);
 
@@ -351,6 +351,64 @@ describe("Pool", () => {
     expect([unordered.got.sort(), unordered.error]).toEqual([[0, 1, 4, 9], "input broke after 4"]);
     // An unsendable item: the results before it, then its TypeError.
     expect(await collect(pool.imap(ref("square"), [1, 2, () => 3] as never))).toEqual({ got: [1, 4], error: expect.stringMatching(/Cannot send items\[0\]: it is a function/) });
+  });
+
+  it("imap goes on after a task's error, as Python's IMapIterator: the error rejects that next() only", async () => {
+    await using pool = new Pool({ processes: 2 });
+    const six = [0, 1, 2, 3, 4, 5];
+    expect(await nextAll(pool.imap(ref("tenfoldBut3"), six))).toEqual([0, 10, 20, "ERR bad 3", 40, 50]);
+    const unordered = await nextAll(pool.imapUnordered(ref("tenfoldBut3"), six));
+    expect(unordered.sort()).toEqual([0, 10, 20, 40, 50, "ERR bad 3"].sort());
+    // A failed chunk is one error in its place (its other items have no results), then the next chunks.
+    expect(await nextAll(pool.imap(ref("tenfoldBut3"), six, { chunksize: 2 }))).toEqual([0, 10, "ERR bad 3", 40, 50]);
+    // A for-await loop ends at the error, as for any iterator; the pool goes on.
+    const before: unknown[] = [];
+    await expect(
+      (async () => {
+        for await (const value of pool.imap(ref("tenfoldBut3"), six)) before.push(value);
+      })(),
+    ).rejects.toThrow("bad 3");
+    expect(before).toEqual([0, 10, 20]);
+    expect(await pool.map(ref("square"), [1, 2, 3])).toEqual([1, 4, 9]);
+    // return() after an error still stops it: the input is closed and nothing more is read.
+    let closed = false;
+    let reads = 0;
+    function* counting() {
+      try {
+        for (let i = 0; ; i++) {
+          reads++;
+          yield i;
+        }
+      } finally {
+        closed = true;
+      }
+    }
+    const endless = pool.imap(ref("tenfoldBut3"), counting());
+    for (const value of [0, 10, 20]) expect(await endless.next()).toEqual({ done: false, value });
+    await expect(endless.next()).rejects.toThrow("bad 3");
+    expect(await endless.next()).toEqual({ done: false, value: 40 });
+    expect(await endless.return()).toEqual({ done: true, value: undefined });
+    expect(closed).toBe(true);
+    const readAtReturn = reads;
+    expect(await endless.next()).toEqual({ done: true, value: undefined });
+    expect(reads).toBe(readAtReturn);
+    // A for-await loop that the error ended calls no return(): the iterator stops once collected.
+    let inputClosed!: () => void;
+    const closedWhenCollected = new Promise<void>((resolve) => (inputClosed = resolve));
+    function* endlessInput() {
+      try {
+        for (let i = 0; ; i++) yield i;
+      } finally {
+        inputClosed();
+      }
+    }
+    await expect(
+      (async () => {
+        for await (const _ of pool.imap(ref("tenfoldBut3"), endlessInput()));
+      })(),
+    ).rejects.toThrow("bad 3");
+    await collectGarbage();
+    await closedWhenCollected;
   });
 
   it("a callback or errorCallback that throws is logged to stderr; the AsyncResult keeps the task's outcome", async () => {

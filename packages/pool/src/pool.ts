@@ -4,6 +4,7 @@ import { checkOptionNames, describe, toTaskSpec, ValueError, type TaskArgs, type
 import { AsyncResult } from "./async-result.js";
 import { Engine } from "./engine.js";
 import { checkArgs, checkChunksize, collect, iteratorOf, submitJob, type AnyIterable } from "./jobs.js";
+import { IMapIterator } from "./imap-iterator.js";
 import { mapAll, mapLazily, type MapOptions } from "./mapping.js";
 import { CALL, MAP, STARMAP } from "./protocol.js";
 
@@ -169,12 +170,12 @@ export class Pool {
   }
 
   /** A lazy, ordered map: reads the input as workers need it (chunksize 1 by default, as Python). */
-  imap<F extends TaskLike>(fn: F, iterable: AnyIterable<TaskItem<F>>, options?: MapOptions): AsyncGenerator<TaskResult<F>> {
+  imap<F extends TaskLike>(fn: F, iterable: AnyIterable<TaskItem<F>>, options?: MapOptions): IMapIterator<TaskResult<F>> {
     return this.#imap(fn, iterable, options, true);
   }
 
   /** imap, yielding results as they finish. */
-  imapUnordered<F extends TaskLike>(fn: F, iterable: AnyIterable<TaskItem<F>>, options?: MapOptions): AsyncGenerator<TaskResult<F>> {
+  imapUnordered<F extends TaskLike>(fn: F, iterable: AnyIterable<TaskItem<F>>, options?: MapOptions): IMapIterator<TaskResult<F>> {
     return this.#imap(fn, iterable, options, false);
   }
 
@@ -213,11 +214,11 @@ export class Pool {
     return new AsyncResult(promise, o.callback, o.errorCallback);
   }
 
-  #imap<R>(fn: unknown, iterable: AnyIterable<unknown>, options: MapOptions | undefined, ordered: boolean): AsyncGenerator<R> {
+  #imap<R>(fn: unknown, iterable: AnyIterable<unknown>, options: MapOptions | undefined, ordered: boolean): IMapIterator<R> {
     const o = checkOptionNames(options, "imap options", MAP_OPTIONS) as MapOptions;
     const chunksize = checkChunksize(o.chunksize) ?? 1;
     this.#engine.checkOpen();
     this.#engine.functionOf(fn, "fn");
-    return mapLazily<R>(this.#engine, fn, iteratorOf(iterable), MAP, o, chunksize, ordered);
+    return new IMapIterator(mapLazily<R>(this.#engine, fn, iteratorOf(iterable), MAP, o, chunksize, ordered));
   }
 }

@@ -22,3 +22,4 @@ export declare function startFixture(
 ): { worker: import("node:worker_threads").Worker; message: Promise<any>; exited: Promise<{ code: number; error: Error | undefined }> };
 export declare function collectGarbage(): Promise<void>;
 export declare function fixtureData(): Promise<any>;
+export declare function nextAll(iterator: AsyncIterator<unknown>): Promise<unknown[]>;

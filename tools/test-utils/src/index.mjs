@@ -146,3 +146,20 @@ export async function fixtureData() {
   await startThread(workerData.thread);
   return fromMessage(workerData.message);
 }
+
+/**
+ * Every `next()` of `iterator` to its end, as a Python loop that catches an
+ * error and goes on sees them: a rejection is recorded as "ERR <message>".
+ */
+export async function nextAll(iterator) {
+  const seen = [];
+  for (;;) {
+    try {
+      const step = await iterator.next();
+      if (step.done) return seen;
+      seen.push(step.value);
+    } catch (error) {
+      seen.push(`ERR ${error.message}`);
+    }
+  }
+}

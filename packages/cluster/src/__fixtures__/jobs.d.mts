@@ -4,6 +4,7 @@ export declare class ValidationError extends Error {
 }
 export declare function add(a: number, b: number): number;
 export declare function square(x: number): number;
+export declare function tenfoldBut3(n: number): number;
 export declare function whoAmI(tag: string): { tag: string; pid: number };
 export declare function sleep<T>(ms: number, value: T): Promise<T>;
 export declare function fail(message: string): never;

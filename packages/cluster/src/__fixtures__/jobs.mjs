@@ -16,6 +16,12 @@ export function square(x) {
   return x * x;
 }
 
+/** n * 10, except for 3 (the item imap's error test fails on). */
+export function tenfoldBut3(n) {
+  if (n === 3) throw new RangeError(`bad ${n}`);
+  return n * 10;
+}
+
 export function whoAmI(tag) {
   return { tag, pid: process.pid };
 }

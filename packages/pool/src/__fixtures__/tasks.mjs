@@ -14,6 +14,11 @@ export function fail(message) {
 export function throwNamed(name) {
   throw Object.assign(new Error(`named ${name}`), { name });
 }
+/** n * 10, except for 3: a ValueError-like RangeError (the item imap's error tests fail on). */
+export function tenfoldBut3(n) {
+  if (n === 3) throw new RangeError(`bad ${n}`);
+  return n * 10;
+}
 export function exit(code) {
   process.exit(code);
 }
