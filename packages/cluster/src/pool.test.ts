@@ -78,6 +78,28 @@ describe("ClusterPool", () => {
     expect(unordered.sort()).toEqual([0, 10, 20, 40, 50, "ERR bad 3"].sort());
   }, 60_000);
 
+  it("an imap made before close() runs to its end, as Python's: read before join(), or after it", async () => {
+    const pool = newPool();
+    const results = pool.imap(square, [1, 2, 3, 4, 5, 6, 7], { chunksize: 2 });
+    let reads = 0;
+    function* counted(n: number) {
+      for (let i = 0; i < n; i++) {
+        reads++;
+        yield i;
+      }
+    }
+    const unread = pool.imapUnordered(square, counted(100)); // up to 64 jobs out at once: 100 need a second fill
+    pool.close();
+    expect(() => pool.imap(square, [1])).toThrow(ValueError);
+    const got: number[] = [];
+    for await (const value of results) got.push(value);
+    expect(got).toEqual([1, 4, 9, 16, 25, 36, 49]);
+    await pool.join(); // reads and sends the rest of the unread imap's input first
+    expect(reads).toBe(100);
+    const squares = (await nextAll(unread)) as number[];
+    expect(squares.sort((a, b) => a - b)).toEqual(Array.from({ length: 100 }, (_, i) => i * i));
+  }, 60_000);
+
   it("errors: a task's own (with its class), bad input, options that mean nothing across machines, a signal", async () => {
     await using pool = newPool();
     await expect(pool.map(fail, ["bad age"])).rejects.toBeInstanceOf(ValidationError);

@@ -81,6 +81,8 @@ export class ClusterPool {
   readonly #unsettled = new Set<Future<unknown>>();
   /** Maps whose input is being read or whose chunk size is being worked out (join waits for them too). */
   readonly #preparing = new Set<Promise<unknown>>();
+  /** imaps whose input is not read to its end: each reads the rest of it when called (join() calls them). */
+  readonly #feeds = new Set<() => Promise<void>>();
   #state: "open" | "closed" | "terminated" = "open";
 
   constructor(options: ClusterPoolOptions = {}) {
@@ -143,6 +145,8 @@ export class ClusterPool {
   /** Waits for every task, then closes the connections; call close() or terminate() first (ValueError otherwise). */
   async join(): Promise<void> {
     if (this.#state === "open") throw new ValueError("Pool is still running: call close() or terminate() before join()");
+    // The imaps not read to their end yet are read and sent now, as Python's were from their call on.
+    while (this.#feeds.size > 0) await Promise.allSettled([...this.#feeds].map((feed) => feed()));
     await Promise.allSettled([...this.#preparing]);
     await this.#client.drained();
     await this.#client.close();
@@ -229,61 +233,93 @@ export class ClusterPool {
   /**
    * imap's results in their turn, or a failed job's error in its place (one
    * for the job's chunk), going on after it, as the local Pool's (see
-   * IMapIterator); an abort ends it.
+   * IMapIterator); an abort ends it. The input counts as submitted at the
+   * call, as in Python: after close() it is still read and sent, and join()
+   * reads it to its end first.
    */
-  async *#outcomes(
+  #outcomes(
     spec: PortableTask,
     iterator: Iterator<unknown> | AsyncIterator<unknown>,
     o: ClusterPoolMapOptions,
     chunksize: number,
     ordered: boolean,
   ): AsyncGenerator<IMapOutcome<unknown>, void, undefined> {
-    o.signal?.throwIfAborted(); // at the first next(), as the local Pool's imap
-    const call = callSignal(o.signal); // one listener on the caller's signal, however many jobs
+    let call: ReturnType<typeof callSignal> | undefined; // made at the first read
     const out: { future: Future<unknown>; size: number }[] = [];
     let read = 0;
-    let done = 0;
     let exhausted = false;
-    try {
-      for (;;) {
-        // Keep up to IMAP_WINDOW jobs out, reading the input only as far as that.
-        while (!exhausted && out.length < IMAP_WINDOW) {
-          const items: unknown[] = [];
-          while (items.length < chunksize) {
-            const step = await iterator.next();
-            if (step.done) {
-              exhausted = true;
-              break;
-            }
-            items.push(step.value);
-          }
-          if (items.length === 0) break;
-          this.#checkOpen();
-          const [future] = this.#client.enqueueChunks(spec, "map", [{ items, from: read }], call.signal).map((f) => this.#track(f));
-          out.push({ future: future!, size: items.length });
-          read += items.length;
-        }
-        if (out.length === 0) return;
-        const next = ordered ? out[0]! : out[(await firstDone(out.map((entry) => entry.future))).index]!;
-        out.splice(out.indexOf(next), 1);
-        done += next.size;
-        let values: unknown[];
+    let stopped = false;
+    let filling: Promise<void> = Promise.resolve();
+    const feeds = this.#feeds;
+    const feed = () => fill(Infinity);
+    feeds.add(feed);
+
+    /** Reads and sends jobs while fewer than `limit` are out; one fill at a time. */
+    const fill = (limit: number): Promise<void> => {
+      const run = filling.then(async () => {
         try {
-          values = (await next.future.result()) as unknown[];
+          o.signal?.throwIfAborted(); // (at the first next(), as the local Pool's imap)
+          call ??= callSignal(o.signal); // one listener on the caller's signal, however many jobs
+          while (!exhausted && !stopped && out.length < limit) {
+            call.signal?.throwIfAborted();
+            const items: unknown[] = [];
+            while (items.length < chunksize) {
+              const step = await iterator.next();
+              if (step.done) {
+                exhausted = true;
+                break;
+              }
+              items.push(step.value);
+            }
+            if (items.length === 0) break;
+            if (this.#state === "terminated") throw new CancelledError("The pool was terminated");
+            const [future] = this.#client.enqueueChunks(spec, "map", [{ items, from: read }], call.signal).map((f) => this.#track(f));
+            out.push({ future: future!, size: items.length });
+            read += items.length;
+          }
         } catch (error) {
-          if (call.signal?.aborted) throw error; // an abort stops the whole call
-          o.onProgress?.(done, exhausted ? read : undefined);
-          yield { error };
-          continue;
+          exhausted = true; // a broken input (or a terminated pool) ends the reading
+          throw error;
+        } finally {
+          if (exhausted) feeds.delete(feed);
         }
-        o.onProgress?.(done, exhausted ? read : undefined);
-        yield { values };
+      });
+      filling = run.catch(() => {});
+      return run;
+    };
+
+    async function* outcomes(): AsyncGenerator<IMapOutcome<unknown>, void, undefined> {
+      let done = 0;
+      try {
+        for (;;) {
+          // Keep up to IMAP_WINDOW jobs out, reading the input only as far as that.
+          await fill(IMAP_WINDOW);
+          if (out.length === 0) return;
+          const next = ordered ? out[0]! : out[(await firstDone(out.map((entry) => entry.future))).index]!;
+          out.splice(out.indexOf(next), 1);
+          done += next.size;
+          let values: unknown[];
+          try {
+            values = (await next.future.result()) as unknown[];
+          } catch (error) {
+            if (call?.signal?.aborted) throw error; // an abort stops the whole call
+            o.onProgress?.(done, exhausted ? read : undefined);
+            yield { error };
+            continue;
+          }
+          o.onProgress?.(done, exhausted ? read : undefined);
+          yield { values };
+        }
+      } finally {
+        stopped = true;
+        await filling; // (a join() may be reading the input: it stops at its next chunk)
+        feeds.delete(feed);
+        call?.release();
+        for (const { future } of out) future.cancel(); // stopped early: what has not started is dropped
+        if (!exhausted) await (iterator as AsyncIterator<unknown>).return?.();
       }
-    } finally {
-      call.release();
-      for (const { future } of out) future.cancel(); // stopped early: what has not started is dropped
-      if (!exhausted) await (iterator as AsyncIterator<unknown>).return?.();
     }
+    return outcomes();
   }
 }
 

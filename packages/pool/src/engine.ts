@@ -160,6 +160,8 @@ export class Engine {
   #fifoHead = 0;
   #nextId = 1;
   #state: "running" | "closed" | "terminated" = "running";
+  /** Open feeds (see openFeed): while any is, a closed pool may still get tasks. */
+  readonly #feeds = new Set<{ drain: () => Promise<void> }>();
   #broken: BrokenPoolError | undefined;
   #pumping = false;
   #wakePump: AbortController | undefined;
@@ -224,14 +226,34 @@ export class Engine {
     return entry;
   }
 
-  /** Throws if no new work is accepted. */
-  checkOpen(): void {
+  /** Throws if no new work is accepted; `fed`: the work is of an open feed, which a closed pool still takes (see openFeed). */
+  checkOpen(fed = false): void {
     if (this.#broken) throw copyBroken(this.#broken);
+    if (this.#state === "closed" && fed) return;
     if (this.#state !== "running") throw new ValueError(`The ${this.#options.label} is ${this.#state === "closed" ? "closed" : "terminated"}: it takes no new tasks`);
   }
 
-  submit(job: Job): void {
+  /**
+   * A lazy input accepted now (an imap): its tasks count as submitted, as
+   * Python's imap feeds them from the call on, so it may go on submitting
+   * after `close()` (with `fed`), and `join()` first has `drain` read it to
+   * its end. Closed once its input ends or its reader stops.
+   */
+  openFeed(drain: () => Promise<void>): { close(): void } {
     this.checkOpen();
+    const feed = { drain };
+    this.#feeds.add(feed);
+    return {
+      close: () => {
+        if (!this.#feeds.delete(feed)) return;
+        this.#stopPumpIfDone();
+        this.#retireIfDone();
+      },
+    };
+  }
+
+  submit(job: Job, fed = false): void {
+    this.checkOpen(fed);
     // Workers full: take in the results already there first, which frees room
     // at the workers now (a long run of submits would otherwise leave them idle).
     if (this.#fifoHead < this.#fifo.length) this.#drainResults();
@@ -277,6 +299,8 @@ export class Engine {
   /** Resolves once every task has settled and every worker has exited (after close or terminate). */
   async join(): Promise<void> {
     if (this.#state === "running") throw new ValueError(`Cannot join a ${this.#options.label} that is still running: call close() or terminate() first`);
+    // The imaps not read to their end yet are read now (an endless one never ends, as in Python).
+    while (this.#feeds.size > 0) await Promise.all([...this.#feeds].map((feed) => feed.drain()));
     if (this.#pending.size > 0) await new Promise<void>((resolve) => this.#idle.push(resolve));
     this.#retireIfDone();
     await this.#exits([...this.#slots]);
@@ -503,7 +527,7 @@ export class Engine {
 
   /** Closed or terminated, and nothing outstanding: no result will come any more. */
   #done(): boolean {
-    return this.#state !== "running" && this.#pending.size === 0;
+    return this.#state !== "running" && this.#pending.size === 0 && this.#feeds.size === 0;
   }
 
   /** Takes every result there is, then hands out the freed room in one round. */
@@ -675,7 +699,7 @@ export class Engine {
 
   /** Closed and nothing left: close the worker queues, so the workers end on their own. */
   #retireIfDone(): void {
-    if (this.#state !== "closed" || this.#pending.size > 0) return;
+    if (this.#state !== "closed" || this.#pending.size > 0 || this.#feeds.size > 0) return;
     for (const slot of this.#slots) slot.tasks.close();
   }
 }

@@ -15,8 +15,9 @@ export function prepareJob<T>(
   path: string,
   signal: AbortSignal | undefined,
   onDispatch?: () => void,
+  fed = false,
 ): { job: Job; promise: Promise<T> } {
-  engine.checkOpen();
+  engine.checkOpen(fed);
   if (signal !== undefined && !(signal instanceof AbortSignal)) throw new TypeError(`Expected \`signal\` to be an AbortSignal, got ${describe(signal)}`);
   const { fnId, specBytes } = engine.functionOf(fn, "fn");
   // A map chunk is an array this package made (a slice): no extra properties to look for.

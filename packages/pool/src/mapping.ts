@@ -1,4 +1,4 @@
-import { callSignal, discardEncoded, encode } from "@multiproc/core/internal";
+import { callSignal, describe, discardEncoded, encode } from "@multiproc/core/internal";
 import type { Engine, Job } from "./engine.js";
 import { autoChunksize, prepareJob, readChunk } from "./jobs.js";
 import type { Mode } from "./protocol.js";
@@ -90,8 +90,12 @@ export function mapAll<R>(engine: Engine, fn: unknown, items: unknown[], mode: M
  * work. Yields each chunk's results in their turn, or a failed chunk's
  * error in its place (its items have no results), and goes on after it
  * (see IMapIterator).
+ *
+ * The input counts as submitted at the call, as Python's imap feeds its
+ * tasks from there on: it is an open feed of the engine, which may go on
+ * submitting after `close()`, and `join()` reads it to its end first.
  */
-export async function* mapLazily<R>(
+export function mapLazily<R>(
   engine: Engine,
   fn: unknown,
   iterator: Iterator<unknown> | AsyncIterator<unknown>,
@@ -100,23 +104,33 @@ export async function* mapLazily<R>(
   chunksize: number,
   ordered: boolean,
 ): AsyncGenerator<Outcome<R>, void, undefined> {
-  const call = callSignal(options.signal);
+  if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) throw new TypeError(`Expected \`signal\` to be an AbortSignal, got ${describe(options.signal)}`);
+  let call: ReturnType<typeof callSignal> | undefined; // made at the first read
+  /** The reader stopped (break, return(), the end): nothing more is read. */
+  let stopped = false;
   const inFlight = new Map<number, { job: Job; size: number; settled: Promise<{ key: number; values?: unknown[]; error?: unknown }> }>();
-  const limit = engine.size * 2;
+  const finished = new Map<number, Outcome<R>>();
   let nextKey = 0;
-  let nextToYield = 0;
   let exhausted = false;
   /** The input iterator has ended (done, or it threw): no return() is due. */
   let inputClosed = false;
   let read = 0;
-  let done = 0;
-  const finished = new Map<number, Outcome<R>>();
   // Reading the input (or sending a chunk of it) failed: as in Python, the
   // results of the chunks before come first, then this error.
   let inputFailure: { error: unknown } | undefined;
-  try {
-    for (;;) {
-      while (!exhausted && inFlight.size + finished.size < limit) {
+  const feed = engine.openFeed(() => fill(Infinity));
+  let filling: Promise<void> = Promise.resolve();
+
+  /** Reads and submits chunks while fewer than `limit` are out or waiting to be yielded; one fill at a time. */
+  function fill(limit: number): Promise<void> {
+    const run = filling.then(async () => {
+      call ??= callSignal(options.signal);
+      while (!exhausted && !stopped && inFlight.size + finished.size < limit) {
+        if (call.signal?.aborted) {
+          inputFailure ??= { error: call.signal.reason }; // an abort ends the reading (join() stops draining it)
+          exhausted = true;
+          break;
+        }
         let items: unknown[] = [];
         let job: Job;
         let promise: Promise<unknown[]>;
@@ -126,7 +140,7 @@ export async function* mapLazily<R>(
           reading = false;
           if (items.length < chunksize) exhausted = inputClosed = true;
           if (items.length === 0) break;
-          ({ job, promise } = prepareJob<unknown[]>(engine, fn, mode, items, "items", call.signal));
+          ({ job, promise } = prepareJob<unknown[]>(engine, fn, mode, items, "items", call.signal, undefined, true));
         } catch (error) {
           // A read that threw ends the input (its partial chunk is dropped, as
           // Python drops it); an unsendable chunk leaves the input to close.
@@ -137,36 +151,54 @@ export async function* mapLazily<R>(
         }
         read += items.length;
         const key = nextKey++;
-        engine.submit(job);
+        engine.submit(job, true);
         const settled = promise.then(
           (values) => ({ key, values }),
           (error: unknown) => ({ key, error }),
         );
         inFlight.set(key, { job, size: items.length, settled });
       }
-      if (inFlight.size === 0 && finished.size === 0) {
-        if (inputFailure) throw inputFailure.error;
-        return;
-      }
-      if (ordered && finished.has(nextToYield)) {
-        const outcome = finished.get(nextToYield)!;
-        finished.delete(nextToYield++);
-        yield outcome;
-        continue;
-      }
-      const outcome = ordered ? await inFlight.get(nextToYield)!.settled : await Promise.race([...inFlight.values()].map((f) => f.settled));
-      // An abort stops the whole call: it ends the iteration, where a task's own error does not.
-      if ("error" in outcome && call.signal?.aborted) throw outcome.error;
-      done += "error" in outcome ? inFlight.get(outcome.key)!.size : outcome.values!.length;
-      inFlight.delete(outcome.key);
-      options.onProgress?.(done, exhausted ? read : undefined);
-      const chunk: Outcome<R> = "error" in outcome ? { error: outcome.error } : { values: outcome.values as R[] };
-      if (ordered) finished.set(outcome.key, chunk);
-      else yield chunk;
-    }
-  } finally {
-    call.release();
-    for (const { job } of inFlight.values()) engine.cancelQueued(job);
-    if (!inputClosed) await (iterator as AsyncIterator<unknown>).return?.();
+      if (exhausted) feed.close();
+    });
+    filling = run.catch(() => {});
+    return run;
   }
+
+  async function* outcomes(): AsyncGenerator<Outcome<R>, void, undefined> {
+    const window = engine.size * 2;
+    let nextToYield = 0;
+    let done = 0;
+    try {
+      for (;;) {
+        await fill(window);
+        if (inFlight.size === 0 && finished.size === 0) {
+          if (inputFailure) throw inputFailure.error;
+          return;
+        }
+        if (ordered && finished.has(nextToYield)) {
+          const outcome = finished.get(nextToYield)!;
+          finished.delete(nextToYield++);
+          yield outcome;
+          continue;
+        }
+        const outcome = ordered ? await inFlight.get(nextToYield)!.settled : await Promise.race([...inFlight.values()].map((f) => f.settled));
+        // An abort stops the whole call: it ends the iteration, where a task's own error does not.
+        if ("error" in outcome && call?.signal?.aborted) throw outcome.error;
+        done += "error" in outcome ? inFlight.get(outcome.key)!.size : outcome.values!.length;
+        inFlight.delete(outcome.key);
+        options.onProgress?.(done, exhausted ? read : undefined);
+        const chunk: Outcome<R> = "error" in outcome ? { error: outcome.error } : { values: outcome.values as R[] };
+        if (ordered) finished.set(outcome.key, chunk);
+        else yield chunk;
+      }
+    } finally {
+      stopped = true;
+      await filling; // (a join() may be reading the input: it stops at its next chunk)
+      feed.close();
+      call?.release();
+      for (const { job } of inFlight.values()) engine.cancelQueued(job);
+      if (!inputClosed) await (iterator as AsyncIterator<unknown>).return?.();
+    }
+  }
+  return outcomes();
 }

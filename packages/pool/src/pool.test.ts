@@ -411,6 +411,54 @@ describe("Pool", () => {
     await closedWhenCollected;
   });
 
+  it("an imap made before close() runs to its end, as Python's: read before or after join()", async () => {
+    // Python's `it = pool.imap(f, xs); pool.close(); for r in it: ...; pool.join()`
+    const pool = new Pool({ processes: 2 });
+    const results = pool.imap(ref("tenfoldBut3"), [0, 1, 2, 4, 5, 6, 7, 8, 9, 10], { chunksize: 2 });
+    const unordered = pool.imapUnordered(ref("square"), Array.from({ length: 30 }, (_, i) => i));
+    pool.close();
+    expect(() => pool.imap(ref("square"), [1])).toThrow(/The Pool is closed: it takes no new tasks/);
+    const got: unknown[] = [];
+    for await (const value of results) got.push(value);
+    expect(got).toEqual([0, 10, 20, 40, 50, 60, 70, 80, 90, 100]);
+    // `pool.close(); pool.join()`, then the results: join() read the rest of the input, and ran it.
+    await pool.join();
+    const squares: number[] = [];
+    for await (const value of unordered) squares.push(value as number);
+    expect(squares.sort((a, b) => a - b)).toEqual(Array.from({ length: 30 }, (_, i) => i * i));
+
+    // An imap never read, then close() and join(): its tasks run, and join() returns.
+    const second = new Pool({ processes: 1 });
+    let reads = 0;
+    function* counted(n: number) {
+      for (let i = 0; i < n; i++) {
+        reads++;
+        yield i;
+      }
+    }
+    const unread = second.imap(ref("square"), counted(50));
+    second.close();
+    await second.join();
+    expect(reads).toBe(50);
+    expect((await nextAll(unread)).length).toBe(50);
+
+    // A reader that stops early after close(): nothing more is read, and join() returns.
+    const third = new Pool({ processes: 1 });
+    let read = 0;
+    function* endless() {
+      for (let i = 0; ; i++) {
+        read++;
+        yield i;
+      }
+    }
+    const first = third.imap(ref("square"), endless());
+    third.close();
+    for await (const value of first) if (value === 16) break;
+    const readAtBreak = read;
+    await third.join();
+    expect(read).toBe(readAtBreak);
+  });
+
   it("a callback or errorCallback that throws is logged to stderr; the AsyncResult keeps the task's outcome", async () => {
     await using pool = new Pool({ processes: 1 });
     let text = "";
