@@ -245,9 +245,16 @@ export class ClusterPool {
     ordered: boolean,
   ): AsyncGenerator<IMapOutcome<unknown>, void, undefined> {
     let call: ReturnType<typeof callSignal> | undefined; // made at the first read
-    const out: { future: Future<unknown>; size: number }[] = [];
+    type Out = { future: Future<unknown>; size: number };
+    const out = new Set<Out>(); // in submission order
+    // imapUnordered takes jobs as they settle, from this queue (a join() may have sent a whole input).
+    const arrived: Out[] = [];
+    let arrival: (() => void) | undefined;
     let read = 0;
+    /** No more reading: the input ended or broke, or the pool was terminated. */
     let exhausted = false;
+    /** The input iterator is done (or threw): it needs no return(). */
+    let inputEnded = false;
     let stopped = false;
     let filling: Promise<void> = Promise.resolve();
     const feeds = this.#feeds;
@@ -260,13 +267,19 @@ export class ClusterPool {
         try {
           o.signal?.throwIfAborted(); // (at the first next(), as the local Pool's imap)
           call ??= callSignal(o.signal); // one listener on the caller's signal, however many jobs
-          while (!exhausted && !stopped && out.length < limit) {
+          while (!exhausted && !stopped && out.size < limit) {
             call.signal?.throwIfAborted();
             const items: unknown[] = [];
             while (items.length < chunksize) {
-              const step = await iterator.next();
+              let step: IteratorResult<unknown>;
+              try {
+                step = await iterator.next();
+              } catch (error) {
+                inputEnded = true; // a throwing input is done: no return() is due
+                throw error;
+              }
               if (step.done) {
-                exhausted = true;
+                exhausted = inputEnded = true;
                 break;
               }
               items.push(step.value);
@@ -274,7 +287,14 @@ export class ClusterPool {
             if (items.length === 0) break;
             if (this.#state === "terminated") throw new CancelledError("The pool was terminated");
             const [future] = this.#client.enqueueChunks(spec, "map", [{ items, from: read }], call.signal).map((f) => this.#track(f));
-            out.push({ future: future!, size: items.length });
+            const entry = { future: future!, size: items.length };
+            out.add(entry);
+            if (!ordered) {
+              future!.addDoneCallback(() => {
+                arrived.push(entry);
+                arrival?.();
+              });
+            }
             read += items.length;
           }
         } catch (error) {
@@ -288,15 +308,21 @@ export class ClusterPool {
       return run;
     };
 
+    async function nextArrived(): Promise<Out> {
+      while (arrived.length === 0) await new Promise<void>((resolve) => (arrival = resolve));
+      arrival = undefined;
+      return arrived.shift()!;
+    }
+
     async function* outcomes(): AsyncGenerator<IMapOutcome<unknown>, void, undefined> {
       let done = 0;
       try {
         for (;;) {
           // Keep up to IMAP_WINDOW jobs out, reading the input only as far as that.
           await fill(IMAP_WINDOW);
-          if (out.length === 0) return;
-          const next = ordered ? out[0]! : out[(await firstDone(out.map((entry) => entry.future))).index]!;
-          out.splice(out.indexOf(next), 1);
+          if (out.size === 0) return;
+          const next = ordered ? out.values().next().value! : await nextArrived();
+          out.delete(next);
           done += next.size;
           let values: unknown[];
           try {
@@ -316,7 +342,7 @@ export class ClusterPool {
         feeds.delete(feed);
         call?.release();
         for (const { future } of out) future.cancel(); // stopped early: what has not started is dropped
-        if (!exhausted) await (iterator as AsyncIterator<unknown>).return?.();
+        if (!inputEnded) await (iterator as AsyncIterator<unknown>).return?.();
       }
     }
     return outcomes();
@@ -347,11 +373,4 @@ async function collect(iterable: AnyIterable<unknown>): Promise<unknown[]> {
   const all: unknown[] = [];
   for (let step = await iterator.next(); !step.done; step = await iterator.next()) all.push(step.value);
   return all;
-}
-
-/** Where in `futures` the first to finish is (boxed: a Future is thenable, and a promise would adopt its outcome). */
-function firstDone(futures: Future<unknown>[]): Promise<{ index: number }> {
-  return new Promise((resolve) => {
-    futures.forEach((future, index) => future.addDoneCallback(() => resolve({ index })));
-  });
 }

@@ -118,7 +118,8 @@ describe("a job no multiproc client would send (written to Redis by anyone)", ()
   async function refusalOf(data: Record<string, unknown>): Promise<Error> {
     const connection = { path: redis().connection.path };
     const queue = new Queue(QUEUE, { connection, prefix: "mp" });
-    const events = new QueueEvents(QUEUE, { connection, prefix: "mp" });
+    // From the stream's start: the job's completion may come before this reader's first XREAD.
+    const events = new QueueEvents(QUEUE, { connection, prefix: "mp", lastEventId: "0-0" });
     try {
       await events.waitUntilReady();
       const job = await queue.add("raw", data);

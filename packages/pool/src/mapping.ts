@@ -108,8 +108,14 @@ export function mapLazily<R>(
   let call: ReturnType<typeof callSignal> | undefined; // made at the first read
   /** The reader stopped (break, return(), the end): nothing more is read. */
   let stopped = false;
-  const inFlight = new Map<number, { job: Job; size: number; settled: Promise<{ key: number; values?: unknown[]; error?: unknown }> }>();
+  type Settled = { key: number; values?: unknown[]; error?: unknown };
+  const inFlight = new Map<number, { job: Job; size: number; settled: Promise<Settled> }>();
   const finished = new Map<number, Outcome<R>>();
+  // imapUnordered takes chunks as they settle, from this queue: a race over
+  // every chunk out would cost each result a pass over them all (a join()
+  // may have sent a whole input).
+  const arrived: Settled[] = [];
+  let arrival: (() => void) | undefined;
   let nextKey = 0;
   let exhausted = false;
   /** The input iterator has ended (done, or it threw): no return() is due. */
@@ -157,11 +163,23 @@ export function mapLazily<R>(
           (error: unknown) => ({ key, error }),
         );
         inFlight.set(key, { job, size: items.length, settled });
+        if (!ordered) {
+          void settled.then((outcome) => {
+            arrived.push(outcome);
+            arrival?.();
+          });
+        }
       }
       if (exhausted) feed.close();
     });
     filling = run.catch(() => {});
     return run;
+  }
+
+  async function nextArrived(): Promise<Settled> {
+    while (arrived.length === 0) await new Promise<void>((resolve) => (arrival = resolve));
+    arrival = undefined;
+    return arrived.shift()!;
   }
 
   async function* outcomes(): AsyncGenerator<Outcome<R>, void, undefined> {
@@ -181,7 +199,7 @@ export function mapLazily<R>(
           yield outcome;
           continue;
         }
-        const outcome = ordered ? await inFlight.get(nextToYield)!.settled : await Promise.race([...inFlight.values()].map((f) => f.settled));
+        const outcome = ordered ? await inFlight.get(nextToYield)!.settled : await nextArrived();
         // An abort stops the whole call: it ends the iteration, where a task's own error does not.
         if ("error" in outcome && call?.signal?.aborted) throw outcome.error;
         done += "error" in outcome ? inFlight.get(outcome.key)!.size : outcome.values!.length;
