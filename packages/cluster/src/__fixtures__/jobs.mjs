@@ -41,14 +41,19 @@ export function exitNow(code) {
   process.exit(code);
 }
 
-/** Tells the test (on the unix socket `path`) that it started here, then sleeps `ms` and returns this process's pid. */
-export async function reportAndSleep(path, ms) {
+/** Tells the test (on the unix socket `path`, see startReports) that a task started in this process. */
+async function reportStart(path) {
   const { connect } = await import("node:net");
   await new Promise((resolve, reject) => {
     const socket = connect({ path }, () => socket.end(String(process.pid)));
     socket.on("close", resolve);
     socket.on("error", reject);
   });
+}
+
+/** Reports its start (on `path`), then sleeps `ms` and returns this process's pid. */
+export async function reportAndSleep(path, ms) {
+  await reportStart(path);
   await new Promise((resolve) => setTimeout(resolve, ms));
   return process.pid;
 }
@@ -71,14 +76,9 @@ export function failUnregistered(message) {
   throw error;
 }
 
-/** Tells the test (on `path`) that it started here, then keeps this pool thread busy for `ms` (no await: BullMQ's thread must keep the lock) and returns this process's pid. */
+/** Reports its start (on `path`), then keeps this pool thread busy for `ms` (no await: BullMQ's thread must keep the lock) and returns this process's pid. */
 export async function reportAndSpin(path, ms) {
-  const { connect } = await import("node:net");
-  await new Promise((resolve, reject) => {
-    const socket = connect({ path }, () => socket.end(String(process.pid)));
-    socket.on("close", resolve);
-    socket.on("error", reject);
-  });
+  await reportStart(path);
   const end = Date.now() + ms;
   while (Date.now() < end);
   return process.pid;
