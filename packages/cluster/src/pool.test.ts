@@ -100,6 +100,16 @@ describe("ClusterPool", () => {
     expect(squares.sort((a, b) => a - b)).toEqual(Array.from({ length: 100 }, (_, i) => i * i));
   }, 60_000);
 
+  it("imap yields the results before an input error, then the error (Python's order)", async () => {
+    await using pool = newPool();
+    function* failingAfter(n: number) {
+      for (let i = 0; i < n; i++) yield i;
+      throw new Error(`input broke after ${n}`);
+    }
+    expect(await nextAll(pool.imap(square, failingAfter(3)))).toEqual([0, 1, 4, "ERR input broke after 3"]);
+    expect(await nextAll(pool.imap(square, failingAfter(5), { chunksize: 2 }))).toEqual([0, 1, 4, 9, "ERR input broke after 5"]);
+  }, 60_000);
+
   it("errors: a task's own (with its class), bad input, options that mean nothing across machines, a signal", async () => {
     await using pool = newPool();
     await expect(pool.map(fail, ["bad age"])).rejects.toBeInstanceOf(ValidationError);

@@ -256,6 +256,7 @@ export class ClusterPool {
     /** The input iterator is done (or threw): it needs no return(). */
     let inputEnded = false;
     let stopped = false;
+    let inputFailure: { error: unknown } | undefined;
     let filling: Promise<void> = Promise.resolve();
     const feeds = this.#feeds;
     const feed = () => fill(Infinity);
@@ -298,8 +299,10 @@ export class ClusterPool {
             read += items.length;
           }
         } catch (error) {
-          exhausted = true; // a broken input (or a terminated pool) ends the reading
-          throw error;
+          // A broken input (or an abort, a terminated pool) ends the reading;
+          // as in Python, the results of the jobs out come first, then this error.
+          exhausted = true;
+          inputFailure ??= { error };
         } finally {
           if (exhausted) feeds.delete(feed);
         }
@@ -320,7 +323,10 @@ export class ClusterPool {
         for (;;) {
           // Keep up to IMAP_WINDOW jobs out, reading the input only as far as that.
           await fill(IMAP_WINDOW);
-          if (out.size === 0) return;
+          if (out.size === 0) {
+            if (inputFailure) throw inputFailure.error;
+            return;
+          }
           const next = ordered ? out.values().next().value! : await nextArrived();
           out.delete(next);
           done += next.size;
