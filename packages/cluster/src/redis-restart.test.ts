@@ -24,11 +24,11 @@ describe("Redis killed and restarted", () => {
     const workers = await Promise.all([startWorkerProcess(redis, "q"), startWorkerProcess(redis, "q")]);
     await using ex = new ClusterExecutor({ connection: redis.connection, queue: "q" });
     try {
-      // 2 running (a pool thread on each worker), 2 more taken by the workers, 36 waiting when Redis dies.
+      // Jobs running on a pool thread, taken by a worker and waiting for its thread, or waiting in Redis when it dies.
+      // (Which worker takes which job is BullMQ's business: one may take both long ones before the other asks.)
       const running = Array.from({ length: 2 }, () => ex.submit(reportAndSleep, reports.path, 2000));
       const waiting = Array.from({ length: 36 }, (_, i) => ex.submit(sleep, 1, i));
-      const runningOn = await Promise.all(running.map(() => reports.next()));
-      expect(new Set(runningOn)).toEqual(new Set(workers.map((w) => w.pid)));
+      expect(workers.map((w) => w.pid)).toContain(await reports.next()); // one is running now
       await redis.kill();
       await redis.restart();
       const outcomes = await Promise.allSettled([...running, ...waiting].map((f) => f.result()));
