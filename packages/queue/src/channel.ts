@@ -1,4 +1,5 @@
 import { decode, discardEncoded, encode, lockMutex, releaseBlock, unlockMutex, type Allocate, type Arena, type Block } from "@multiproc/core/internal";
+import { Batching } from "./batching.js";
 import {
   CLOSED,
   CLOSED_BY_CLOSE,
@@ -59,6 +60,9 @@ export interface Channel {
   getsAfter: number;
   roomKnown: number;
   putsAfter: number;
+  /** Whether this thread's sync waits on each end pause to let the other end get ahead (batching.ts). */
+  readonly putBatching: Batching;
+  readonly getBatching: Batching;
   /** Where this thread encodes items for this queue (see encodeItem). */
   readonly allocate: Allocate;
   /** The spill block the last encode for this queue allocated, 0 if it went inline. */
@@ -151,6 +155,8 @@ export function openChannel(block: Block): Channel {
     getsAfter: 0,
     roomKnown: 0,
     putsAfter: 0,
+    putBatching: new Batching(),
+    getBatching: new Batching(),
     spilled: 0,
     // An item over a quarter segment is encoded straight into a spill block;
     // anything smaller into the write scratch.

@@ -71,4 +71,5 @@ export function getIfSync<T>(queue: Queue<T>, filter: GetFilter, options?: WaitO
   return queue[GET_IF_SYNC](filter, options);
 }
 
+export { Batching } from "./batching.js";
 export { watchFor, WatchAfterWake } from "./watch.js";

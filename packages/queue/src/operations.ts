@@ -26,6 +26,7 @@ import {
   type Channel,
   type Outgoing,
 } from "./channel.js";
+import { pause } from "./batching.js";
 import { RECHECK_MS } from "./layout.js";
 import { QueueClosedError, QueueEmptyError, QueueFullError, ShutDown } from "./errors.js";
 
@@ -168,12 +169,14 @@ class Waiter {
 function putAttempt(channel: Channel, item: Outgoing, waiter: Waiter): Attempt {
   const { words } = channel;
   return (beforeSleep) => {
+    if (!beforeSleep && channel.putBatching.shouldPause()) pause();
     const seq = waiter.sleepOn(beforeSleep);
     lockTail(channel);
     try {
       if (words[CLOSED]) throw putRefused(words[CLOSED]!);
       if (!hasRoom(channel)) return seq;
       append(channel, item);
+      channel.putBatching.found(channel.roomKnown + 1);
     } finally {
       unlockTail(channel);
     }
@@ -195,6 +198,7 @@ function getAttempt(channel: Channel, waiter: Waiter, out: { value?: unknown }, 
   const attempt = getAttemptInCritical(channel, waiter, out, filter);
   // From the take to the end of the decode, as tryGet.
   return (beforeSleep) => {
+    if (!beforeSleep && channel.getBatching.shouldPause()) pause();
     enterCritical();
     try {
       return attempt(beforeSleep);
@@ -214,6 +218,7 @@ function getAttemptInCritical(channel: Channel, waiter: Waiter, out: { value?: u
     const taken = accept ? locked(channel, (c) => take(c, accept)) : locked(channel, (c) => take(c));
     if (taken === REFUSED) throw filter!.refuse(tag);
     if (taken) {
+      channel.getBatching.found(channel.itemsKnown + 1);
       wakePutter(channel, Atomics.load(words, PUTTERS));
       out.value = takenValue(channel, taken);
       if (closed) channel.settle(); // this get may have drained a closed queue

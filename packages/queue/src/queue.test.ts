@@ -204,6 +204,17 @@ describe("Queue", () => {
       expect(watching.shouldWatch(true, apart)).toBe(false);
     });
 
+    it("Batching (/internal): a waiter pauses while its waits find more than one item (or slot), and otherwise pauses one wait in 64 to find out", () => {
+      const batching = new internal.Batching();
+      const probes = Array.from({ length: 128 }, () => batching.shouldPause());
+      expect(probes.flatMap((paused, i) => (paused ? [i] : []))).toEqual([63, 127]);
+      batching.found(6); // that wait found six items: the other end streams
+      expect([batching.shouldPause(), batching.shouldPause()]).toEqual([true, true]);
+      batching.found(1); // a request/reply exchange finds one: the pause was latency
+      expect(Array.from({ length: 63 }, () => batching.shouldPause()).includes(true)).toBe(false);
+      expect(batching.shouldPause()).toBe(true);
+    });
+
     it("getUnreferenced (/internal) takes items as get() does, but its wait does not keep the process alive", async () => {
       const queue = new Queue<number>();
       queue.putNowait(1);

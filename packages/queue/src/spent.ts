@@ -44,6 +44,8 @@ function spentCopy(channel: Channel): Channel {
     getsAfter: 0,
     roomKnown: 0,
     putsAfter: 0,
+    putBatching: channel.putBatching,
+    getBatching: channel.getBatching,
     spilled: 0,
     allocate: (length) => new Uint8Array(length), // a put encodes before it finds the queue closed
     repairTail: () => {},
