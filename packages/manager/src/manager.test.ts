@@ -93,6 +93,10 @@ describe("list proxy", () => {
     const tuples = await manager.list([[2, "b"], [1, "z"], [2, "a"]]);
     await tuples.sort();
     expect(await tuples.copy()).toEqual([[1, "z"], [2, "a"], [2, "b"]]);
+    // Python's reversed sort is stable too: [1, True, 2, 1.0].sort(reverse=True) gives [2, 1, True, 1.0].
+    const equals = await manager.list<number | boolean | bigint>([1, true, 2, 1n]);
+    await equals.sort({ reverse: true });
+    expect(await equals.copy()).toEqual([2, 1, true, 1n]);
     expect(await (await manager.list([{ a: [1] }])).index({ a: [1] })).toBe(0); // by value, as Python's ==
     const items: unknown[] = [];
     for await (const item of l) items.push(item);

@@ -56,8 +56,9 @@ export const listMethods: Record<string, (list: List, args: unknown[]) => unknow
   count: (l, [value]) => l.reduce((n: number, x) => (equal(x, value) ? n + 1 : n), 0),
   sort: (l, [options]) => {
     const { reverse = false } = (options ?? {}) as { reverse?: boolean };
-    const sorted = [...l].sort(compare); // a TypeError leaves the list as it was, as in Python
-    if (reverse) sorted.reverse();
+    // A TypeError leaves the list as it was, as in Python. Reversed by the
+    // comparison, not afterwards: equal items (1 and true) keep their order, as Python's stable sort.
+    const sorted = [...l].sort(reverse ? (a, b) => compare(b, a) : compare);
     sorted.forEach((value, i) => (l[i] = value));
   },
   reverse: (l) => void l.reverse(),
