@@ -1,4 +1,4 @@
-import { deserializeError, homeArena, isTidAlive } from "@multiproc/core/internal";
+import { deserializeError, homeArena, isTidAlive, UNDECODED } from "@multiproc/core/internal";
 import { Queue, QueueClosedError, QueueEmptyError } from "@multiproc/queue";
 import { NOTHING, tryGetNowait, watchFor } from "@multiproc/queue/internal";
 import type { SharedArray } from "@multiproc/shared-value";
@@ -75,7 +75,13 @@ export class Link {
         const ready = tryGetNowait(this.#replies);
         reply = ready === NOTHING ? this.#replies.getSync(RECHECK_MS) : ready;
       } catch (error) {
-        if (!(error instanceof QueueEmptyError)) throw error;
+        if (!(error instanceof QueueEmptyError)) {
+          // A reply this thread cannot decode: the request it answers fails with that error.
+          const lost = answered(error);
+          if (lost === undefined || lost === id) throw error;
+          this.#fail(lost, error);
+          continue;
+        }
         this.#checkAlive();
         continue;
       }
@@ -125,7 +131,12 @@ export class Link {
           const ready = tryGetNowait(this.#replies);
           this.#settle(ready === NOTHING ? await this.#replies.get(RECHECK_MS) : ready);
         } catch (error) {
-          if (!(error instanceof QueueEmptyError)) throw error;
+          if (!(error instanceof QueueEmptyError)) {
+            const lost = answered(error);
+            if (lost === undefined) throw error;
+            this.#fail(lost, error);
+            continue;
+          }
           if (!this.alive) {
             for (const { reject } of this.#pending.values()) reject(closed());
             this.#pending.clear();
@@ -135,6 +146,11 @@ export class Link {
     } finally {
       this.#pumping = false;
     }
+  }
+
+  #fail(id: number, error: unknown): void {
+    this.#pending.get(id)?.reject(error);
+    this.#pending.delete(id);
   }
 
   #settle(reply: Reply): void {
@@ -156,6 +172,12 @@ export class Link {
 function outcome(reply: Reply): unknown {
   if (reply[1]) return reply[2];
   throw deserializeError(reply[2] as never);
+}
+
+/** Which request a reply that could not be decoded answered (its id, from what the codec decoded of it), if that is known. */
+function answered(error: unknown): number | undefined {
+  const rest = typeof error === "object" && error !== null ? (error as Record<symbol, unknown>)[UNDECODED] : undefined;
+  return Array.isArray(rest) && typeof rest[0] === "number" ? rest[0] : undefined;
 }
 
 function closed(): ManagerClosedError {

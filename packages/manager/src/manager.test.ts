@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { task } from "@multiproc/core";
 import { ValueError } from "@multiproc/core/internal";
 import { Event } from "@multiproc/event";
 import { Lock, RLock } from "@multiproc/lock";
+import { Pipe } from "@multiproc/pipe";
 import { Pool } from "@multiproc/pool";
 import { Process } from "@multiproc/process";
 import { JoinableQueue, Queue } from "@multiproc/queue";
@@ -49,6 +51,25 @@ describe("dict proxy", () => {
     expect(d.sizeSync()).toBe(0);
     expect(() => d.popitemSync()).toThrow(KeyError);
     expect(String(d)).toMatch(/^<DictProxy object \d+>$/);
+  });
+
+  it("a reply the calling thread cannot decode fails the request it answers, and only that one", async () => {
+    const d = await manager.dict<string, unknown>();
+    const [end, other] = Pipe();
+    await d.set("end", end);
+    await d.set("n", 5);
+    await using pool = new Pool({ processes: 1 });
+    const cannot = 'Cannot revive a Connection (from @multiproc/pipe) in this thread: its package is not loaded here. Import "@multiproc/pipe" in this thread (for example in the task module).';
+    // Before, the async call's lost reply was an unhandled rejection (the worker died) and the crossed one never settled.
+    expect(await pool.apply(task(new URL("./__fixtures__/unloadable.mjs", import.meta.url), "readWhereItCannotLoad"), [d])).toEqual({
+      asyncError: cannot,
+      syncError: cannot,
+      crossed: cannot,
+      n: 5,
+      after: 5,
+    });
+    end.close();
+    other.close();
   });
 
   it("refuses object keys and unsendable values with clear errors, changing nothing", async () => {

@@ -33,7 +33,7 @@ import type { DictKey, DictProxy, ListProxy } from "./proxies.js";
 import { registeredTypes, registerType } from "./registry.js";
 import { startRemoteThread, type RemoteThread } from "./remote-thread.js";
 import { toRemote, type Address, type RemoteOptions } from "./remote-options.js";
-import { ALIVE, COUNT, CREATE, MANAGER_ID, REMOTE, SHUTDOWN, STATE_WORDS, THREAD_ID, type ManagerWorkerData, type Request, type Typeid } from "./protocol.js";
+import { ALIVE, COUNT, CREATE, MANAGER_ID, REMOTE, SHUTDOWN, STARTED, STATE_WORDS, THREAD_ID, type ManagerWorkerData, type Request, type Typeid } from "./protocol.js";
 
 const WORKER_FILE = new URL("./worker.js", import.meta.url);
 
@@ -121,6 +121,15 @@ export async function Manager(options: ManagerOptions = {}): Promise<SyncManager
     });
   });
   const owner: Owner = { worker, child, exited };
+  // The thread first: a request would wait for it synchronously (its HELLO),
+  // which would never end if the thread failed to start (a module it must
+  // import throws there), since that end is only seen on this event loop.
+  worker.ref();
+  try {
+    await started(worker, state, exited);
+  } finally {
+    worker.unref();
+  }
   const manager = new SyncManager(newManagerBlock(inbox, state, 0), owner);
   await manager.numberOfObjects(); // the first reply: the manager serves
   if (listening) {
@@ -134,6 +143,27 @@ export async function Manager(options: ManagerOptions = {}): Promise<SyncManager
     owner.address = word.address as [string, number];
   }
   return manager;
+}
+
+/** Resolves once the manager thread is about to serve; rejects with ManagerClosedError if it ended first. */
+async function started(worker: Worker, state: SharedArray<"i">, exited: Promise<void>): Promise<void> {
+  const words = state.raw as Int32Array;
+  let failure: Error | undefined;
+  const onError = (error: Error) => (failure = error);
+  worker.once("error", onError);
+  try {
+    const up = (async () => {
+      while (Atomics.load(words, STARTED) === 0) await Atomics.waitAsync(words, STARTED, 0).value;
+    })();
+    const ended = exited.then(() => {
+      if (Atomics.load(words, STARTED) === 1) return;
+      const why = failure ? `: ${failure.message}` : " (it exited)";
+      throw new ManagerClosedError(`The manager thread failed to start${why}`, failure ? { cause: failure } : undefined);
+    });
+    await Promise.race([up, ended]);
+  } finally {
+    worker.off("error", onError);
+  }
 }
 
 /**

@@ -30,7 +30,8 @@ export const ALIVE = 0; // 1 while the manager thread serves; 0 once it is shut 
 export const MANAGER_ID = 1; // tells managers apart in a thread's table of links
 export const THREAD_ID = 2; // the manager thread's threadId: a caller sees it is gone even if nobody said so
 export const REMOTE = 3; // 1 for a client of a remote manager: its replies take a network round trip, not worth spinning for
-export const STATE_WORDS = 4;
+export const STARTED = 4; // set by the manager thread once it is about to serve (Manager() waits for it, or for the thread's end)
+export const STATE_WORDS = 5;
 
 /** The object types every manager serves, as Python's SyncManager (the primitives need no server: see manager.ts). */
 export const TYPEIDS = ["dict", "list", "Namespace"] as const;

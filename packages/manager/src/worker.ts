@@ -12,6 +12,7 @@ import {
   serializeError,
   startThread,
   unbindBlock,
+  UNDECODED,
   type Shareable,
 } from "@multiproc/core/internal";
 import { QueueEmptyError, type Queue } from "@multiproc/queue";
@@ -19,7 +20,7 @@ import { NOTHING, tryGetNowait, watchFor } from "@multiproc/queue/internal";
 import type { SharedArray } from "@multiproc/shared-value";
 import { newProxyBlock, typeCodeOf } from "./proxy-block.js";
 import { makeProxy } from "./make-proxy.js";
-import { CALL, COUNT, CREATE, HELLO, MANAGER_ID, RELEASE, SHUTDOWN, type ManagerWorkerData, type Reply, type Request, type Typeid } from "./protocol.js";
+import { CALL, COUNT, CREATE, HELLO, MANAGER_ID, RELEASE, SHUTDOWN, STARTED, type ManagerWorkerData, type Reply, type Request, type Typeid } from "./protocol.js";
 import { serveClients, type Dispatcher } from "./remote-session.js";
 import { cannotTravel } from "./wire.js";
 import { createDict, dictMethods } from "./served-dict.js";
@@ -114,6 +115,19 @@ function perform(inbox: Queue<Request>, state: SharedArray<"i">, op: number, obj
   const fn = Object.hasOwn(builtin.methods, method) ? builtin.methods[method] : undefined;
   if (!fn) throw new TypeError(`A ${entry.typeid} proxy has no method "${method}"`);
   return fn(entry.value as never, args);
+}
+
+/**
+ * A request this thread could not decode (an argument of a kind whose
+ * package cannot load here): its caller gets the error, the manager goes on.
+ * False if `error` is not that (the inbox was closed).
+ */
+function refuseUndecodable(error: unknown): boolean {
+  const rest = typeof error === "object" && error !== null ? (error as Record<symbol, unknown>)[UNDECODED] : undefined;
+  if (!Array.isArray(rest) || typeof rest[1] !== "number" || typeof rest[2] !== "number") return false;
+  const [op, id, channel] = rest as [number, number, number];
+  if (op !== RELEASE) reply(channels.get(channel)?.queue ?? null, [id, false, serializeError(error)]);
+  return true;
 }
 
 /** Serves a request from a thread of this process; false once the manager is to end. */
@@ -213,6 +227,8 @@ const REMOTE_YIELD_MS = 1;
 async function main(): Promise<void> {
   await startThread(data.thread);
   const { inbox, state } = fromMessage(data.link) as { inbox: Queue<Request>; state: SharedArray<"i"> };
+  Atomics.store(state.raw as Int32Array, STARTED, 1);
+  Atomics.notify(state.raw as Int32Array, STARTED);
   const remote = data.remote;
   let stopServing = (): void => {};
   if (remote) {
@@ -242,6 +258,7 @@ async function main(): Promise<void> {
           await turn();
           continue;
         }
+        if (refuseUndecodable(error)) continue;
         return; // the inbox was closed: the manager is shut down
       }
       if (!serve(inbox, state, request)) return;

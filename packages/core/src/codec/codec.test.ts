@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it, vi } from "vitest";
-import { allocateBlock, decode, encode, fromMessage, releaseBlock, SHAREABLE, TAG, toMessage } from "@multiproc/core/internal";
+import { allocateBlock, decode, encode, fromMessage, releaseBlock, SHAREABLE, TAG, toMessage, UNDECODED } from "@multiproc/core/internal";
 import { Counter, Pair, runFixture } from "@multiproc/test-utils";
 
 const roundTrip = (value: unknown) => decode(encode(value));
@@ -234,6 +234,22 @@ describe("encode() / decode()", () => {
     expect(() => decode(encoded)).toThrow("Cannot revive a shareable of custom kind 4242 in this thread: its package is not loaded here. Import the module that defines it.");
     // The first was revived (its instance lets go when collected); the other two are back to their owners' one.
     expect(blocks.map((b) => b.arena.refcount(b.offset))).toEqual([2, 1, 1]);
+    releaseBlock(orphan.arena, orphan.offset);
+  });
+
+  it("the error of a decode that cannot revive a handle carries the rest of the value (UNDECODED), for a reader of replies to tell whose reply it was", () => {
+    const orphan = allocateBlock(4242, 8);
+    const encoded = encode([17, "ok", { held: { [SHAREABLE]: () => orphan } }]);
+    let thrown: unknown;
+    try {
+      decode(encoded);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(Error);
+    const rest = (thrown as Record<symbol, unknown>)[UNDECODED] as unknown[];
+    expect(rest.slice(0, 2)).toEqual([17, "ok"]);
+    expect(Object.keys(thrown as object)).not.toContain(UNDECODED.toString()); // not enumerable: it does not travel with the error
     releaseBlock(orphan.arena, orphan.offset);
   });
 

@@ -285,7 +285,7 @@ export function decode(bytes: Uint8Array): unknown {
           // The handles revived so far own their references (they let go when
           // collected); this one and the rest still hold the encoder's.
           releaseHandles(view, i, count);
-          throw error;
+          throw withUndecoded(error, bytes.subarray(align8(5 + count * HANDLE_BYTES)));
         }
       }
       return restoreShareables(deserialize(bytes.subarray(align8(5 + count * HANDLE_BYTES))), revived);
@@ -293,6 +293,25 @@ export function decode(bytes: Uint8Array): unknown {
     default:
       throw new TypeError(`Cannot decode a value with tag ${bytes[0]}: the bytes are not multiproc codec output`);
   }
+}
+
+/**
+ * On the error of a decode whose shareables could not be revived: the rest
+ * of the value, each shareable left as the placeholder it travelled as. A
+ * reader of replies finds there which request the lost reply answered (a
+ * manager's reply is `[id, ...]`), to fail that request instead of every
+ * one it waits for.
+ */
+export const UNDECODED: unique symbol = Symbol.for("multiproc.codec.undecoded") as never;
+
+function withUndecoded(error: unknown, body: Uint8Array): unknown {
+  if (typeof error !== "object" || error === null) return error;
+  try {
+    Object.defineProperty(error, UNDECODED, { value: deserialize(body), configurable: true });
+  } catch {
+    // Only a hint: the error itself is what the caller gets.
+  }
+  return error;
 }
 
 /**
