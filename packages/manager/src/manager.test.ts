@@ -135,6 +135,7 @@ describe("Namespace proxy", () => {
     delete ns.y;
     expect(Object.keys(ns)).toEqual(["x"]);
     expect({ ...ns }).toEqual({ x: 1 });
+    expect([String(ns), `${ns}`]).toEqual(["Namespace(x=1)", "Namespace(x=1)"]); // Python's str(ns)
     expect(await Promise.resolve(ns)).toBe(ns); // not a thenable: awaiting it sends nothing
     const other = manager.NamespaceSync();
     expect(Object.keys(other)).toEqual([]);

@@ -19,10 +19,9 @@ export function namespaceProxy(block: Block): NamespaceProxy {
   const { objectId, link } = readProxyBlock(block);
   const call = (method: string, args: unknown[]) => link.requestSync(CALL, objectId, method, args);
   // The target carries the local parts; every string key goes to the manager.
-  const target: Record<symbol, unknown> = {
-    [SHAREABLE]: () => block,
-    [INSPECT]: () => `Namespace(${(call("names", []) as string[]).map((name) => `${name}=${JSON.stringify(call("getattr", [name])) ?? "…"}`).join(", ")})`,
-  };
+  const describe = () => `Namespace(${(call("names", []) as string[]).map((name) => `${name}=${JSON.stringify(call("getattr", [name])) ?? "…"}`).join(", ")})`;
+  // String(ns) and `${ns}` too, as Python's str(ns): without it they asked the manager for `toString` and threw.
+  const target: Record<symbol, unknown> = { [SHAREABLE]: () => block, [INSPECT]: describe, [Symbol.toPrimitive]: describe };
   const local = (name: string | symbol): name is symbol => typeof name === "symbol" || name === "then" || name === "toJSON";
   const proxy = new Proxy(target, {
     get: (t, name) => (local(name) ? (typeof name === "symbol" ? t[name] : undefined) : call("getattr", [name])),
