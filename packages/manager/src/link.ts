@@ -1,4 +1,4 @@
-import { deserializeError, homeArena, isTidAlive, UNDECODED } from "@multiproc/core/internal";
+import { deserializeError, homeArena, isTidAlive, undecodedOf } from "@multiproc/core/internal";
 import { Queue, QueueClosedError, QueueEmptyError } from "@multiproc/queue";
 import { NOTHING, tryGetNowait, watchFor } from "@multiproc/queue/internal";
 import type { SharedArray } from "@multiproc/shared-value";
@@ -176,7 +176,7 @@ function outcome(reply: Reply): unknown {
 
 /** Which request a reply that could not be decoded answered (its id, from what the codec decoded of it), if that is known. */
 function answered(error: unknown): number | undefined {
-  const rest = typeof error === "object" && error !== null ? (error as Record<symbol, unknown>)[UNDECODED] : undefined;
+  const rest = undecodedOf(error);
   return Array.isArray(rest) && typeof rest[0] === "number" ? rest[0] : undefined;
 }
 

@@ -12,7 +12,7 @@ import {
   serializeError,
   startThread,
   unbindBlock,
-  UNDECODED,
+  undecodedOf,
   type Shareable,
 } from "@multiproc/core/internal";
 import { QueueEmptyError, type Queue } from "@multiproc/queue";
@@ -123,7 +123,7 @@ function perform(inbox: Queue<Request>, state: SharedArray<"i">, op: number, obj
  * False if `error` is not that (the inbox was closed).
  */
 function refuseUndecodable(error: unknown): boolean {
-  const rest = typeof error === "object" && error !== null ? (error as Record<symbol, unknown>)[UNDECODED] : undefined;
+  const rest = undecodedOf(error);
   if (!Array.isArray(rest) || typeof rest[1] !== "number" || typeof rest[2] !== "number") return false;
   const [op, id, channel] = rest as [number, number, number];
   if (op !== RELEASE) reply(channels.get(channel)?.queue ?? null, [id, false, serializeError(error)]);

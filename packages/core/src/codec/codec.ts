@@ -304,6 +304,11 @@ export function decode(bytes: Uint8Array): unknown {
  */
 export const UNDECODED: unique symbol = Symbol.for("multiproc.codec.undecoded") as never;
 
+/** What an error says was decoded besides the shareables it could not revive (see UNDECODED); undefined for any other error. */
+export function undecodedOf(error: unknown): unknown {
+  return typeof error === "object" && error !== null ? (error as Record<symbol, unknown>)[UNDECODED] : undefined;
+}
+
 function withUndecoded(error: unknown, body: Uint8Array): unknown {
   if (typeof error !== "object" || error === null) return error;
   try {
