@@ -118,6 +118,10 @@ describe("list proxy", () => {
     const equals = await manager.list<number | boolean | bigint>([1, true, 2, 1n]);
     await equals.sort({ reverse: true });
     expect(await equals.copy()).toEqual([2, 1, true, 1n]);
+    // Strings by code point, as Python's sort (JavaScript's < puts U+1F600, units D83D DE00, before U+FFFD).
+    const strings = await manager.list(["\uffff", "\u{1F600}", "a", "\ufffd", "\ue000", "\u{10000}", "\u{1F600}b", "\u{1F600}a"]);
+    await strings.sort();
+    expect(await strings.copy()).toEqual(["a", "\ue000", "\ufffd", "\uffff", "\u{10000}", "\u{1F600}", "\u{1F600}a", "\u{1F600}b"]);
     expect(await (await manager.list([{ a: [1] }])).index({ a: [1] })).toBe(0); // by value, as Python's ==
     const items: unknown[] = [];
     for await (const item of l) items.push(item);

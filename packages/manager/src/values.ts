@@ -48,11 +48,31 @@ export function compare(a: unknown, b: unknown): number {
     }
     return x.length - y.length;
   }
-  if (ra === "string") return a === b ? 0 : (a as string) < (b as string) ? -1 : 1;
+  if (ra === "string") return compareCodePoints(a as string, b as string);
   const x = typeof a === "boolean" ? Number(a) : (a as number | bigint);
   const y = typeof b === "boolean" ? Number(b) : (b as number | bigint);
   return x < y ? -1 : x > y ? 1 : 0;
 }
+
+/**
+ * Strings in code point order, as Python compares them. JavaScript's `<`
+ * compares UTF-16 code units, which puts "\u{1F600}" (units D83D DE00)
+ * before "\uFFFD". Only the first unit that differs matters: a surrogate
+ * there stands for a code point above U+FFFF, so it must rank above every
+ * unit from U+E000 up (shift those down by 0x800, surrogates up by 0x2000:
+ * both then keep their own order).
+ */
+function compareCodePoints(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x !== y) return codePointRank(x) - codePointRank(y);
+  }
+  return a.length - b.length;
+}
+
+const codePointRank = (unit: number) => (unit < 0xd800 ? unit : unit >= 0xe000 ? unit - 0x800 : unit + 0x2000);
 
 /** An integer argument, as Python's index arguments. */
 export function checkInteger(value: unknown, what: string): number {
