@@ -23,7 +23,7 @@ export { withAcquired, withAcquiredSync } from "./wait/with.js";
 export { callSignal } from "./wait/call-signal.js";
 export { sleepAsync, sleepSync, waitAsync, waitSync, type Attempt, type SleepResult } from "./wait/wait.js";
 
-export { decode, discardEncoded, encode, locateUnserializable, TAG, UNDECODED, undecodedOf, type Allocate } from "./codec/codec.js";
+export { bytesContent, decode, discardEncoded, encode, encodeBytesWith, locateUnserializable, TAG, UNDECODED, undecodedOf, type Allocate } from "./codec/codec.js";
 export { fromMessage, toMessage, type Message } from "./codec/message.js";
 export { replaceShareables, restoreShareables, scan } from "./codec/walk.js";
 

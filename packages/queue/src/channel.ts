@@ -1,4 +1,4 @@
-import { decode, discardEncoded, encode, lockMutex, releaseBlock, unlockMutex, type Allocate, type Arena, type Block } from "@multiproc/core/internal";
+import { bytesContent, decode, discardEncoded, encode, encodeBytesWith, lockMutex, releaseBlock, unlockMutex, type Allocate, type Arena, type Block } from "@multiproc/core/internal";
 import { Batching } from "./batching.js";
 import {
   CLOSED,
@@ -67,6 +67,13 @@ export interface Channel {
   readonly allocate: Allocate;
   /** The spill block the last encode for this queue allocated, 0 if it went inline. */
   spilled: number;
+  /**
+   * How this instance's gets read a Uint8Array item: given a view of its
+   * bytes in the queue's memory or this thread's read scratch, valid only
+   * during the call, instead of returning a copy (see readBytesWith in
+   * internal.ts). Undefined: a copy, as for any Queue.
+   */
+  readBytes: ((content: Uint8Array) => unknown) | undefined;
   /** Run when this thread takes the put or get lock over from a thread that died holding it. */
   readonly repairTail: () => void;
   readonly repairHead: () => void;
@@ -158,6 +165,7 @@ export function openChannel(block: Block): Channel {
     putBatching: new Batching(),
     getBatching: new Batching(),
     spilled: 0,
+    readBytes: undefined,
     // An item over a quarter segment is encoded straight into a spill block;
     // anything smaller into the write scratch.
     allocate: (length) => {
@@ -204,6 +212,12 @@ function writeEnd(u32: Uint32Array, at: number, base: number, seq: number): void
  */
 export function encodeItem(channel: Channel, item: unknown): Outgoing {
   const bytes = encode(item, "item", channel.allocate);
+  return { bytes, spill: channel.spilled };
+}
+
+/** encodeItem of the Uint8Array `write` writes, written in place (see core's encodeBytesWith). */
+export function encodeItemWith(channel: Channel, write: (allocate: Allocate) => Uint8Array): Outgoing {
+  const bytes = encodeBytesWith(write, channel.allocate);
   return { bytes, spill: channel.spilled };
 }
 
@@ -394,7 +408,8 @@ export const REFUSED: unique symbol = Symbol("refused");
  */
 export function takenValue(channel: Channel, taken: Taken): unknown {
   try {
-    return decode(taken.bytes);
+    const content = channel.readBytes && bytesContent(taken.bytes);
+    return content ? channel.readBytes!(content) : decode(taken.bytes);
   } finally {
     if (taken.spill) releaseBlock(channel.arena, taken.spill);
   }

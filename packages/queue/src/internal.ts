@@ -4,9 +4,9 @@
  * release, in step with the sibling packages of the same version.
  * These call the Queue's Symbol.for hooks (see queue.ts for why not a private field).
  */
-import type { WaitOptions } from "@multiproc/core/internal";
+import type { Allocate, WaitOptions } from "@multiproc/core/internal";
 import { NOTHING, type GetFilter } from "./operations.js";
-import { GET_IF, GET_IF_SYNC, GET_UNREFERENCED, PUT_ALL, TRY_GET, WAKE_GETTERS, WAIT_READABLE, WAIT_READABLE_SYNC, type Queue } from "./queue.js";
+import { GET_IF, GET_IF_SYNC, GET_UNREFERENCED, PUT_ALL, PUT_WRITTEN, READ_BYTES_WITH, TRY_GET, WAKE_GETTERS, WAIT_READABLE, WAIT_READABLE_SYNC, type Queue } from "./queue.js";
 
 export type { GetFilter };
 
@@ -45,6 +45,31 @@ export function putAll<T>(queue: Queue<T>, items: readonly T[]): number {
  */
 export function putAllLater<T>(queue: Queue<T>, items: readonly T[]): number {
   return queue[PUT_ALL](items, false);
+}
+
+/**
+ * putAll of one Uint8Array that `write` writes straight into the queue's
+ * memory: `write` gets an Allocate for its bytes (called once, after
+ * anything that can throw, as core's encode calls it) and returns the part
+ * it filled. A message built only to be put (a pool's result) then needs no
+ * buffer of its own: for a large one, the fresh memory and the copy are
+ * most of its cost. Whatever `write` throws propagates, and nothing is put.
+ */
+export function putBytesWith(queue: Queue<Uint8Array>, write: (allocate: Allocate) => Uint8Array): number {
+  return queue[PUT_WRITTEN](write, true);
+}
+
+/**
+ * From now on, gets of this Queue instance (in this thread) return
+ * `read(content)` for each Uint8Array item, instead of a copy of it:
+ * `content` is a view of the item where it lies (the queue's shared memory,
+ * or this thread's read scratch), valid only during the call, so `read`
+ * copies whatever it keeps. For a reader that only decodes what the bytes
+ * hold (a pool's results), this saves the copy. Other items decode as usual.
+ */
+export function readBytesWith<R>(queue: Queue<Uint8Array>, read: (content: Uint8Array) => R): Queue<R> {
+  queue[READ_BYTES_WITH](read);
+  return queue as unknown as Queue<R>;
 }
 
 /** Wakes up to `count` getters sleeping on `queue` (the count a putAllLater returned). */

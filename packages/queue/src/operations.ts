@@ -1,9 +1,10 @@
-import { checkWaitOptions, enterCritical, leaveCritical, timeoutOf, waitAsync, waitSync, type Attempt, type WaitOptions } from "@multiproc/core/internal";
+import { checkWaitOptions, enterCritical, leaveCritical, timeoutOf, waitAsync, waitSync, type Allocate, type Attempt, type WaitOptions } from "@multiproc/core/internal";
 import {
   abandon,
   append,
   CLOSED,
   encodeItem,
+  encodeItemWith,
   FREE_SEQ,
   GET_SEQ,
   GETTERS,
@@ -294,7 +295,22 @@ export function putItemNowait(channel: Channel, item: unknown): void {
 
 /** Encodes and appends one item or throws (QueueFullError, QueueClosedError), leaving nothing behind; the sleeping getters seen. */
 function appendNowait(channel: Channel, item: unknown): number {
-  const outgoing = encodeItem(channel, item);
+  return appendEncodedNowait(channel, encodeItem(channel, item));
+}
+
+/**
+ * putNowait of the Uint8Array that `write` writes straight into the queue
+ * (core's encodeBytesWith): a get finds it as if that array had been put.
+ * Throws as putNowait; whatever `write` throws propagates, with nothing put.
+ * Returns how many sleepers the item is for, woken unless `wake` is false.
+ */
+export function putWrittenNowait(channel: Channel, write: (allocate: Allocate) => Uint8Array, wake: boolean): number {
+  const getters = appendEncodedNowait(channel, encodeItemWith(channel, write));
+  if (wake) wakeGetters(channel, Math.min(1, getters));
+  return Math.min(1, getters);
+}
+
+function appendEncodedNowait(channel: Channel, outgoing: Outgoing): number {
   let getters = -1;
   try {
     getters = tryAppend(channel, outgoing);

@@ -489,3 +489,62 @@ describe("SimpleQueue", () => {
     await expect(queue.get()).rejects.toThrow(QueueClosedError);
   });
 });
+
+describe("internal: Uint8Array items written and read in place (a pool's results and tasks)", () => {
+  const live = () => currentThreadRecord().arena.liveBlocks();
+  const pattern = (size: number) => Uint8Array.from({ length: size }, (_, i) => (i * 13) % 256);
+
+  it("putBytesWith puts what its writer wrote, inline or in a block of its own, as putNowait of those bytes", async () => {
+    const queue = new Queue<Uint8Array>();
+    for (const size of [0, 10, 5000, 100_000]) {
+      // The writer may ask for more than it fills, as core's encode does for a string.
+      const woken = internal.putBytesWith(queue, (allocate) => {
+        const out = allocate(size + 8);
+        out.set(pattern(size));
+        return out.subarray(0, size);
+      });
+      expect(woken).toBe(0);
+      const got = queue.getSync();
+      expect(got).toEqual(pattern(size));
+      expect([got.byteOffset, got.buffer instanceof SharedArrayBuffer]).toEqual([0, false]);
+    }
+    const waiting = queue.get();
+    internal.putBytesWith(queue, (allocate) => allocate(3).fill(9));
+    expect(await waiting).toEqual(Uint8Array.of(9, 9, 9));
+  });
+
+  it("putBytesWith puts nothing when its writer throws, and nothing on a closed queue", () => {
+    const queue = new Queue<Uint8Array>();
+    queue.putNowait(Uint8Array.of(1)); // keeps the closed queue from being spent
+    const before = live();
+    expect(() => internal.putBytesWith(queue, () => { throw new TypeError("not sendable"); })).toThrow(new TypeError("not sendable"));
+    expect([queue.qsize(), live()]).toEqual([1, before]);
+    queue.close();
+    expect(() => internal.putBytesWith(queue, (allocate) => allocate(100_000))).toThrow(QueueClosedError);
+    expect([queue.qsize(), live()]).toEqual([1, before]);
+  });
+
+  it("readBytesWith hands each Uint8Array item to the reader where it lies, in every kind of get, and frees its block", async () => {
+    const before = live();
+    const plain = new Queue<unknown>();
+    const queue = internal.readBytesWith(plain as Queue<Uint8Array>, (content) => ({
+      sum: content.reduce((a, b) => a + b, 0),
+      length: content.byteLength,
+      shared: content.buffer instanceof SharedArrayBuffer,
+    }));
+    plain.putNowait(Uint8Array.of(1, 2, 3));
+    plain.putNowait(new Uint8Array(100_000).fill(1)); // over a quarter segment: a block of its own
+    plain.putNowait("text");
+    plain.putNowait(Uint8Array.of(5));
+    plain.putNowait(Uint8Array.of(6));
+    expect(queue.getNowait()).toEqual({ sum: 6, length: 3, shared: false }); // copied out of the segment into this thread's scratch
+    expect(queue.getSync()).toEqual({ sum: 100_000, length: 100_000, shared: true });
+    expect(await queue.get()).toBe("text");
+    expect(internal.tryGetNowait(queue)).toEqual({ sum: 5, length: 1, shared: false });
+    expect(await internal.getUnreferenced(queue)).toEqual({ sum: 6, length: 1, shared: false });
+    plain.putNowait(new Uint8Array(50_000).fill(2));
+    expect(live()).toBe(before + 3); // the queue, its segment and the large item's block
+    queue.getSync();
+    expect(live()).toBe(before + 2);
+  });
+});

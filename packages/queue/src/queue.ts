@@ -1,9 +1,9 @@
-import { checkOptionNames, claimBlock, describe, KIND, SHAREABLE, ValueError, type Block, type Shareable, type WaitOptions } from "@multiproc/core/internal";
+import { checkOptionNames, claimBlock, describe, KIND, SHAREABLE, ValueError, type Allocate, type Block, type Shareable, type WaitOptions } from "@multiproc/core/internal";
 import { CLOSED, CLOSED_BY_CLOSE, closeChannel, initChannel, isFull, itemsIn, MAXSIZE, openChannel, SHUT_DOWN, shutdownChannel, wakeGetters, type Channel } from "./channel.js";
 import { QueueClosedError, ShutDown } from "./errors.js";
 import { HEADER_WORDS } from "./layout.js";
 import { settleChannel } from "./spent.js";
-import { getItem, getItemNowait, getItemSync, NOTHING, type GetFilter, putAllNowait, putItem, putItemNowait, putItemSync, tryGet, waitReadable, waitReadableSync } from "./operations.js";
+import { getItem, getItemNowait, getItemSync, NOTHING, type GetFilter, putAllNowait, putItem, putItemNowait, putItemSync, putWrittenNowait, tryGet, waitReadable, waitReadableSync } from "./operations.js";
 
 /**
  * Hooks for `./internal.ts`, keyed with Symbol.for so that every copy of this
@@ -25,6 +25,9 @@ export const GET_UNREFERENCED = Symbol.for("multiproc.queue.getUnreferenced");
 /** A get that takes the next item only if a filter accepts its codec tag. */
 export const GET_IF = Symbol.for("multiproc.queue.getIf");
 export const GET_IF_SYNC = Symbol.for("multiproc.queue.getIfSync");
+/** Put a Uint8Array written in place; read Uint8Array items in place. */
+export const PUT_WRITTEN = Symbol.for("multiproc.queue.putWritten");
+export const READ_BYTES_WITH = Symbol.for("multiproc.queue.readBytesWith");
 
 /** Options of `new Queue(options)` and `new JoinableQueue(options)`. */
 export interface QueueOptions {
@@ -189,6 +192,16 @@ export class Queue<T = unknown> implements Shareable, AsyncIterable<T> {
   /** @internal putNowait of each item in order, waking sleeping getters once at the end (or not, with `wake` false); how many they are. */
   [PUT_ALL](items: readonly T[], wake = true): number {
     return putAllNowait(this.#channel, items, wake);
+  }
+
+  /** @internal putNowait of the Uint8Array `write` writes straight into the queue; how many sleepers it is for (woken unless `wake` is false). */
+  [PUT_WRITTEN](write: (allocate: Allocate) => Uint8Array, wake = true): number {
+    return putWrittenNowait(this.#channel, write, wake);
+  }
+
+  /** @internal This instance's gets return `read(view)` for a Uint8Array item instead of a copy of it. */
+  [READ_BYTES_WITH](read: (content: Uint8Array) => unknown): void {
+    this.#channel.readBytes = read;
   }
 
   /** @internal get() whose wait does not keep the event loop alive. */

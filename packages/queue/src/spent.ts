@@ -47,6 +47,7 @@ function spentCopy(channel: Channel): Channel {
     putBatching: channel.putBatching,
     getBatching: channel.getBatching,
     spilled: 0,
+    readBytes: channel.readBytes,
     allocate: (length) => new Uint8Array(length), // a put encodes before it finds the queue closed
     repairTail: () => {},
     repairHead: () => {},

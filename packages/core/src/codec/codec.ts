@@ -121,6 +121,27 @@ export function encode(value: unknown, path = "value", allocate: Allocate = newB
 }
 
 /**
+ * What `encode` gives for the bytes `write` writes, written in place:
+ * `write` gets an Allocate for them (its contract as encode's: called once,
+ * after anything that can throw) and returns the part it filled. For a
+ * message built only to be encoded (a pool's result, its value encoded
+ * inside), this saves the message's own buffer and a copy of it: a fresh
+ * megabyte costs milliseconds of page faults on the VMs measured.
+ */
+export function encodeBytesWith(write: (allocate: Allocate) => Uint8Array, allocate: Allocate): Uint8Array {
+  let out: Uint8Array | undefined;
+  const body = write((length) => (out = allocate(BODY + length)).subarray(BODY));
+  out!.fill(0, 0, BODY);
+  out![0] = TAG.BYTES;
+  return out!.subarray(0, BODY + body.byteLength);
+}
+
+/** The bytes of an encoded Uint8Array, as a view of `encoded` (no copy); undefined for an encoding of anything else. */
+export function bytesContent(encoded: Uint8Array): Uint8Array | undefined {
+  return encoded[0] === TAG.BYTES ? encoded.subarray(BODY) : undefined;
+}
+
+/**
  * An array of numbers as a typed body: a loop each way instead of v8's
  * serializer (5-10x faster for a map chunk of ints), and nothing to scan.
  * Undefined when an element is not a number (a hole reads as undefined).
