@@ -1,7 +1,6 @@
 import { Worker, type ResourceLimits } from "node:worker_threads";
 import {
   childThreadEnded,
-  decode,
   deserializeError,
   discardEncoded,
   checkNotImporting,
@@ -16,9 +15,9 @@ import {
   type TaskSpec,
 } from "@multiproc/core/internal";
 import { Queue } from "@multiproc/queue";
-import { getUnreferenced, NOTHING, putAllLater, tryGetNowait, wakeGetters, watchFor } from "@multiproc/queue/internal";
+import { getUnreferenced, NOTHING, putAllLater, readBytesWith, tryGetNowait, wakeGetters, watchFor } from "@multiproc/queue/internal";
 import { BrokenPoolError, CancelledError, WorkerDiedError, type WorkerDeath } from "./errors.js";
-import { encodeSpec, resultId, resultMicros, resultStatus, resultValue, setTaskId, taskFnId, taskId, taskPayload } from "./messages.js";
+import { encodeSpec, readResult, setTaskId, taskFnId, taskId, taskPayload, type Result } from "./messages.js";
 import { FAILED, INIT_FAILED, READY, STARTED, type PoolWorkerData } from "./protocol.js";
 
 /** Each worker runs this file of the package build (dist/worker.js beside dist/index.js). */
@@ -153,7 +152,8 @@ let pools = 0;
 export class Engine {
   readonly #options: EngineOptions;
   readonly #name: string;
-  readonly #results = new Queue<Uint8Array>();
+  /** Results from every worker, each read where it lies in the queue (readResult). */
+  readonly #results = readBytesWith(new Queue<Uint8Array>(), readResult);
   readonly #slots = new Set<Slot>();
   readonly #pending = new Map<number, Pending>();
   #fifo: Pending[] = [];
@@ -538,20 +538,8 @@ export class Engine {
   }
 
   /** Settles the task a result is for (the caller dispatches and calls #settled after). */
-  #takeResult(message: Uint8Array): void {
-    const id = resultId(message);
-    const status = resultStatus(message);
-    let value: unknown;
-    let unreadable = false;
-    try {
-      value = decode(resultValue(message));
-    } catch (error) {
-      // A result this thread cannot read (a handle of a package that cannot
-      // be loaded here) fails its own task, never the pump: thrown here, it
-      // would end the process.
-      unreadable = true;
-      value = error;
-    }
+  #takeResult(result: Result): void {
+    const { id, status, value, unreadable } = result;
     if (id === INIT_FAILED) {
       const cause = unreadable ? (value as Error) : deserializeError(value as SerializedError);
       this.#breakPool(new BrokenPoolError(`A worker's initializer failed: ${cause.message}`, { cause }));
@@ -559,7 +547,7 @@ export class Engine {
     }
     const pending = this.#pending.get(id);
     if (!pending) return; // aborted or terminated meanwhile
-    this.#measured(taskFnId(pending.job.message), resultMicros(message));
+    this.#measured(taskFnId(pending.job.message), result.micros);
     release(pending.slot!, id);
     this.#forget(pending);
     if (unreadable) pending.job.reject(value);

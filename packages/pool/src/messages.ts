@@ -1,10 +1,11 @@
-import type { TaskSpec } from "@multiproc/core/internal";
+import { decode, type Allocate, type TaskSpec } from "@multiproc/core/internal";
 import type { Mode } from "./protocol.js";
 import { slabBytes } from "./slab.js";
 
 /**
  * Task and result messages as flat bytes, queued as a Uint8Array (the
- * codec's BYTES path: one copy each way, no serializer). Int32s are little-endian. `node:v8`'s
+ * codec's BYTES path, no serializer; a result is written straight into the
+ * results queue and read where it lies there). Int32s are little-endian. `node:v8`'s
  * serializer costs microseconds per call just to set up, more than a tiny
  * task itself.
  *
@@ -97,32 +98,47 @@ export function taskPayload(message: Uint8Array): Uint8Array {
 }
 
 /**
- * A result message whose value `encodeValue` writes straight into it, as
- * newTask. `micros`: how long the task ran, which sets how far ahead the pool
- * hands tasks out (engine.ts).
+ * Writes a result message, its value encoded straight into it by
+ * `encodeValue`, into memory `allocate` gives (the results queue's own:
+ * putBytesWith). `micros`: how long the task ran, which sets how far ahead
+ * the pool hands tasks out (engine.ts).
  */
-export function newResult(id: number, status: number, micros: number, encodeValue: (allocate: (length: number) => Uint8Array) => Uint8Array): Uint8Array {
+export function writeResult(allocate: Allocate, id: number, status: number, micros: number, encodeValue: (allocate: Allocate) => Uint8Array): Uint8Array {
   let out: Uint8Array | undefined;
-  const value = encodeValue((length) => (out = new Uint8Array(RESULT_HEAD + length)).subarray(RESULT_HEAD));
+  const value = encodeValue((length) => (out = allocate(RESULT_HEAD + length)).subarray(RESULT_HEAD));
+  out!.fill(0, 12, RESULT_HEAD); // the memory may hold an older item's bytes
   writeInt32(out!, 0, id);
   writeInt32(out!, 4, status);
   writeInt32(out!, 8, Math.min(Math.round(micros), 2 ** 31 - 1));
   return out!.subarray(0, RESULT_HEAD + value.byteLength);
 }
 
-export function resultId(message: Uint8Array): number {
-  return readInt32(message, 0);
+/** A result as the pool's thread reads it. */
+export interface Result {
+  readonly id: number;
+  readonly status: number;
+  /** How long the task ran, in microseconds. */
+  readonly micros: number;
+  /** The value or serialized error; the decode error if the value cannot be rebuilt in this thread (`unreadable`). */
+  readonly value: unknown;
+  readonly unreadable: boolean;
 }
 
-export function resultStatus(message: Uint8Array): number {
-  return readInt32(message, 4);
-}
-
-/** How long the task ran, in microseconds. */
-export function resultMicros(message: Uint8Array): number {
-  return readInt32(message, 8);
-}
-
-export function resultValue(message: Uint8Array): Uint8Array {
-  return new Uint8Array(message.buffer, message.byteOffset + RESULT_HEAD, message.byteLength - RESULT_HEAD);
+/**
+ * Reads a result message where it lies in the results queue (readBytesWith):
+ * the value is decoded from there, with no copy of the message first.
+ */
+export function readResult(message: Uint8Array): Result {
+  let value: unknown;
+  let unreadable = false;
+  try {
+    value = decode(message.subarray(RESULT_HEAD));
+  } catch (error) {
+    // A result this thread cannot read (a handle of a package that cannot
+    // be loaded here) fails its own task, never the pump: thrown there, it
+    // would end the process.
+    unreadable = true;
+    value = error;
+  }
+  return { id: readInt32(message, 0), status: readInt32(message, 4), micros: readInt32(message, 8), value, unreadable };
 }

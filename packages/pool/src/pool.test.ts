@@ -314,6 +314,26 @@ describe("Pool", () => {
     expect(bytes[0]).toBe(0); // the caller's copy is untouched
   });
 
+  it("values of every size come back whole, as the caller's own: bytes, strings, number arrays, errors", async () => {
+    // Results are written into the results queue and read where they lie, and a
+    // worker reads a task of a function it knows in place too: small items sit in
+    // the queue's segments, large ones (over 16 KiB) in blocks of their own.
+    await using pool = new Pool({ processes: 1 });
+    for (const size of [0, 100, 20_000, 1 << 20]) {
+      const bytes = Uint8Array.from({ length: size }, (_, i) => (i * 7) % 256);
+      const text = "é€😀".repeat(Math.ceil(size / 9));
+      const numbers = Array.from({ length: Math.ceil(size / 8) }, (_, i) => i / 2);
+      for (const value of [bytes, text, numbers, { nested: [bytes, text] }]) {
+        const back = await pool.apply(ref("identity"), [value]);
+        expect(back).toEqual(value);
+      }
+      const back = (await pool.apply(ref("identity"), [bytes])) as Uint8Array;
+      expect([back.constructor, back.byteOffset, back.buffer.byteLength, back.buffer instanceof SharedArrayBuffer]).toEqual([Uint8Array, 0, size, false]);
+      const error = (await pool.apply(ref("fail"), [text]).catch((e: unknown) => e)) as RangeError;
+      expect([error instanceof RangeError, error.message]).toEqual([true, text]);
+    }
+  });
+
   it("refuses bad arguments with clear errors", () => {
     expect(() => new Pool({ processes: 0 })).toThrow(ValueError);
     expect(() => new Pool({ processes: "2" as never })).toThrow(TypeError);

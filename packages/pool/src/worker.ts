@@ -3,8 +3,8 @@ import { decode, encode, explainTaskError, fromMessage, resolveWorkerTask, seria
 // The worker revives its two queues first thing: load their package with the rest.
 import "@multiproc/queue";
 import type { Queue } from "@multiproc/queue";
-import { putAll, watchFor, WatchAfterWake } from "@multiproc/queue/internal";
-import { decodeSpec, newResult, readTask } from "./messages.js";
+import { putBytesWith, readBytesWith, watchFor, WatchAfterWake } from "@multiproc/queue/internal";
+import { decodeSpec, readTask, writeResult } from "./messages.js";
 import { CALL, FAILED, INIT_FAILED, MAP, OK, READY, STARTED, type Mode, type PoolWorkerData } from "./protocol.js";
 
 // The loop of one pool worker: take a task from its own queue, say which one
@@ -36,17 +36,30 @@ async function run(spec: TaskSpec, fn: AnyFunction, mode: Mode, payload: unknown
   }
 }
 
-function failure(id: number, error: unknown, micros = 0): Uint8Array {
-  const serialized = serializeError(error);
-  return newResult(id, FAILED, micros, (allocate) => encode(serialized, "error", allocate));
-}
-
-/** The result message; a result that cannot be sent fails the task with a TypeError that says so. */
-function success(id: number, value: unknown, micros: number): Uint8Array {
+/**
+ * Puts the result of task `id` (its value, or the error it threw), encoded
+ * straight into the results queue; whether that woke the pool's thread. A
+ * value that cannot be sent (or does not fit in memory) fails the task with
+ * a TypeError that says so. (A closed queue throws: the pool is gone.)
+ */
+function putResult(results: Queue<Uint8Array>, id: number, status: number, micros: number, value: unknown): boolean {
+  const encoded = status === OK ? value : serializeError(value);
+  let unsendable = false;
   try {
-    return newResult(id, OK, micros, (allocate) => encode(value, "result", allocate));
+    const woken = putBytesWith(results, (allocate) =>
+      writeResult(allocate, id, status, micros, (inner) => {
+        try {
+          return encode(encoded, status === OK ? "result" : "error", inner);
+        } catch (error) {
+          unsendable = true;
+          throw error;
+        }
+      }),
+    );
+    return woken > 0;
   } catch (error) {
-    return failure(id, new TypeError(`The task's result cannot be sent back: ${(error as Error).message}`, { cause: error }), micros);
+    if (!unsendable || status !== OK) throw error;
+    return putResult(results, id, FAILED, micros, new TypeError(`The task's result cannot be sent back: ${(error as Error).message}`, { cause: error }));
   }
 }
 
@@ -60,7 +73,7 @@ function success(id: number, value: unknown, micros: number): Uint8Array {
  * watches the queue a little, unless its result woke the pool's thread
  * and requests come one at a time (WatchAfterWake).
  */
-function nextTask(tasks: Queue<Uint8Array>, wokeTheirThread: boolean, gapMs: number): Uint8Array | Promise<Uint8Array> {
+function nextTask(tasks: Queue<Incoming>, wokeTheirThread: boolean, gapMs: number): Incoming | Promise<Incoming> {
   let caught = false;
   if (watching.shouldWatch(wokeTheirThread, gapMs)) {
     caught = watchFor(tasks, TASK_WATCH_MS);
@@ -68,6 +81,39 @@ function nextTask(tasks: Queue<Uint8Array>, wokeTheirThread: boolean, gapMs: num
   }
   if (caught || process.getActiveResourcesInfo().length === 0) return tasks.getSync();
   return tasks.get();
+}
+
+/** A task as this worker takes it from its queue (readIncoming). */
+interface Incoming {
+  readonly id: number;
+  readonly fnId: number;
+  readonly mode: Mode;
+  /** The payload decoded (when its function was known), or the error its decode threw. */
+  readonly decoded?: { readonly payload: unknown } | { readonly error: unknown };
+  /** Copies of the spec and the payload, to decode once the function's module is imported. */
+  readonly specBytes?: Uint8Array;
+  readonly payload?: Uint8Array;
+}
+
+const functions = new Map<number, [TaskSpec, AnyFunction]>();
+
+/**
+ * Reads a task message where it lies in the task queue (readBytesWith),
+ * saving a copy of every message. The task counts as started from here
+ * (crash accounting: a payload whose decode kills the thread fails its task
+ * instead of going to the next worker). The payload of a function not
+ * imported yet is copied and decoded after the import, as its module may
+ * define the kinds of the shareables in it.
+ */
+function readIncoming(message: Uint8Array): Incoming {
+  const { id, fnId, mode, specBytes, payload } = readTask(message);
+  Atomics.store(data.status, STARTED, id);
+  if (!functions.has(fnId)) return { id, fnId, mode, specBytes: specBytes.slice(), payload: payload.slice() };
+  try {
+    return { id, fnId, mode, decoded: { payload: decode(payload) } };
+  } catch (error) {
+    return { id, fnId, mode, decoded: { error } };
+  }
 }
 
 /** Whether to watch for the next task after a result (see WatchAfterWake). */
@@ -78,50 +124,52 @@ const TASK_WATCH_MS = 0.05;
 
 async function main(): Promise<void> {
   await startThread(data.thread);
-  const { tasks, results } = fromMessage(data.queues) as { tasks: Queue<Uint8Array>; results: Queue<Uint8Array> };
+  const queues = fromMessage(data.queues) as { tasks: Queue<Uint8Array>; results: Queue<Uint8Array> };
+  const tasks = readBytesWith(queues.tasks, readIncoming);
+  const { results } = queues;
   if (data.initializer) {
     try {
       const init = await resolveWorkerTask(data.initializer);
       const value = init(...(fromMessage(data.initargs) as unknown[]));
       if (isThenable(value)) await value;
     } catch (error) {
-      results.putSync(failure(INIT_FAILED, explainTaskError(data.initializer, error)));
+      putResult(results, INIT_FAILED, FAILED, 0, explainTaskError(data.initializer, error));
       return;
     }
   }
   Atomics.store(data.status, READY, 1);
-  const functions = new Map<number, [TaskSpec, AnyFunction]>();
   let wokeTheirThread = false;
   let repliedAt = -Infinity;
   let gapMs = Infinity; // from a result to the task after it: how far apart requests come
   for (let done = 0; data.maxTasks === 0 || done < data.maxTasks; done++) {
-    let message: Uint8Array;
+    let task: Incoming;
     try {
       const next = nextTask(tasks, wokeTheirThread, gapMs);
-      message = next instanceof Uint8Array ? next : await next;
+      task = next instanceof Promise ? await next : next;
     } catch {
       return; // closed: the pool is done with this worker
     }
     gapMs = performance.now() - repliedAt;
-    const { id, fnId, mode, specBytes, payload } = readTask(message);
-    Atomics.store(data.status, STARTED, id);
+    const { id, fnId, mode, decoded } = task;
     let started = performance.now();
-    let reply: Uint8Array;
+    let status = OK;
+    let value: unknown;
     try {
       let entry = functions.get(fnId);
       if (!entry) {
         // A failed import is not cached, so each task that needs it reports it (no hang, no respawn).
-        const spec = decodeSpec(specBytes);
+        const spec = decodeSpec(task.specBytes!);
         entry = [spec, (await resolveWorkerTask(spec)) as AnyFunction];
         functions.set(fnId, entry);
         started = performance.now(); // the task's run time, without the import of its module
       }
-      const value = await run(entry[0], entry[1], mode, decode(payload));
-      reply = success(id, value, (performance.now() - started) * 1000);
+      if (decoded && "error" in decoded) throw decoded.error;
+      value = await run(entry[0], entry[1], mode, decoded ? decoded.payload : decode(task.payload!));
     } catch (error) {
-      reply = failure(id, error, (performance.now() - started) * 1000);
+      status = FAILED;
+      value = error;
     }
-    wokeTheirThread = putAll(results, [reply]) > 0; // unbounded: never full
+    wokeTheirThread = putResult(results, id, status, (performance.now() - started) * 1000, value); // unbounded: never full
     repliedAt = performance.now();
   }
   // maxTasks reached: leaving ends the thread; the pool starts a fresh one.

@@ -82,3 +82,4 @@ export async function recordStart(shared, index) {
   cell[1 + index] = Atomics.add(cell, 0, 1);
   return (await import("node:worker_threads")).threadId;
 }
+export const identity = (value) => value;
