@@ -62,6 +62,16 @@ def round_trip(n):
         return timed(lambda: [pool.apply(square, (i,)) for i in range(n)] and n)
 
 
+def make_bytes(n):
+    return bytes([n & 255]) * n
+
+
+def big_result(n):
+    with Pool(WORKERS) as pool:
+        pool.apply(square, (1,))
+        return timed(lambda: [pool.apply(make_bytes, (1 << 20,)) for _ in range(n)] and n)
+
+
 def startup(n):
     total = 0.0
     for _ in range(n):
@@ -120,6 +130,6 @@ def uneven_mixed(n):
 
 if __name__ == "__main__":
     workload, size = sys.argv[1], int(sys.argv[2])
-    fns = {"one_by_one": one_by_one, "executor_one_by_one": executor_one_by_one, "map_auto": map_auto, "round_trip": round_trip, "startup": startup, "cpu": cpu, "uneven_alternating": uneven_alternating, "uneven_mixed": uneven_mixed}
+    fns = {"one_by_one": one_by_one, "executor_one_by_one": executor_one_by_one, "map_auto": map_auto, "round_trip": round_trip, "big_result": big_result, "startup": startup, "cpu": cpu, "uneven_alternating": uneven_alternating, "uneven_mixed": uneven_mixed}
     ops, ms = fns[workload](size)
     print(json.dumps({"ops": ops, "ms": ms}))

@@ -5,6 +5,11 @@ export function square(n) {
   return n * n;
 }
 
+/** A result of `n` bytes, written (its pages touched) as a task that computed them would. */
+export function bytes(n) {
+  return new Uint8Array(n).fill(n & 255);
+}
+
 /** Keeps the thread busy for `ms` of wall time: a task of known length whatever the CPU's speed or load. */
 export function busy(ms) {
   const end = performance.now() + ms;

@@ -1,5 +1,5 @@
 // workerpool's worker: registers the shared task functions by name.
 import workerpool from "workerpool";
-import { busy, spin, square } from "./pool-tasks.mjs";
+import { busy, bytes, spin, square } from "./pool-tasks.mjs";
 
-workerpool.worker({ square, spin, busy });
+workerpool.worker({ square, spin, busy, bytes });

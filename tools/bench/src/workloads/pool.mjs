@@ -16,7 +16,7 @@ import { spin } from "../workers/pool-tasks.mjs";
 
 const WORKERS = 2;
 const TASKS = new URL("../workers/pool-tasks.mjs", import.meta.url);
-const TASK = { square: task(TASKS, "square"), spin: task(TASKS, "spin"), busy: task(TASKS, "busy") };
+const TASK = { square: task(TASKS, "square"), spin: task(TASKS, "spin"), busy: task(TASKS, "busy"), bytes: task(TASKS, "bytes") };
 
 /** How each pool starts, runs one call of a named task function, and stops. */
 const POOLS = {
@@ -118,6 +118,18 @@ async function oneByOne(kind, pool, n) {
 async function roundTrips(kind, pool, n) {
   const t = performance.now();
   for (let i = 0; i < n; i++) await kind.call(pool, "square", i);
+  return { ops: n, ms: performance.now() - t };
+}
+
+const MIB = 1 << 20;
+
+/** Tasks that each return 1 MiB of bytes, one at a time. */
+async function bigResults(kind, pool, n) {
+  const t = performance.now();
+  for (let i = 0; i < n; i++) {
+    const result = await kind.call(pool, "bytes", MIB);
+    if (result.byteLength !== MIB) throw new Error(`a 1 MiB result arrived with ${result.byteLength} bytes`);
+  }
   return { ops: n, ms: performance.now() - t };
 }
 
@@ -278,6 +290,15 @@ export const workloads = [
     size: 1_000,
     smokeSize: 10,
     contenders: keptPools(spacedRoundTrips),
+  },
+  {
+    area: "pool",
+    name: "1 MiB result, one task at a time",
+    unit: "time per task, the task fills and returns 1 MiB of bytes",
+    show: "latency",
+    size: 300,
+    smokeSize: 2,
+    contenders: [...keptPools(bigResults), { name: "Python Pool.apply (bytes)", ...python("big_result", 300) }],
   },
   {
     area: "pool",
