@@ -1,5 +1,5 @@
 // The whole suite runs on Node 20 (the oldest supported); users run 22 and
-// 24 too. Here the examples and the primitive packages' suites run again on
+// 24 too. Here the examples and the primitive, Process and Pool suites run again on
 // exact releases of those (official builds, from the npm registry), against
 // the same built dist/ the Node 20 run tests.
 import { execFile } from "node:child_process";
@@ -13,7 +13,7 @@ import { nodeBinary } from "./node-binary.mjs";
 const run = promisify(execFile);
 const REPO = fileURLToPath(new URL("../../../", import.meta.url));
 const VITEST = join(REPO, "node_modules/vitest/vitest.mjs");
-const SUITES = ["packages/lock", "packages/semaphore", "packages/event", "packages/shared-value", "packages/queue", "packages/pipe", "packages/multiproc", "examples"];
+const SUITES = ["packages/lock", "packages/semaphore", "packages/event", "packages/shared-value", "packages/queue", "packages/pipe", "packages/process", "packages/pool", "packages/multiproc", "examples"];
 /**
  * Each version and the suites it runs. 22.11 is the last release without
  * `require()` of ES modules by default, where workers import every shareable
