@@ -5,6 +5,17 @@ export function square(n) {
   return n * n;
 }
 
+/**
+ * piscina's worker looks up the export "default" of its file at start
+ * (tinypool's too), and piscina's, not finding it, imports the file again
+ * after its require(): on Node 20 a
+ * task arriving then can crash the worker's thread (a require() of the
+ * module while that import is instantiating it: "v8::Module::IsGraphAsync
+ * must be used on an instantiated module", seen once in the bench's smoke
+ * test). With a default export the first lookup succeeds.
+ */
+export default square;
+
 /** A result of `n` bytes, written (its pages touched) as a task that computed them would. */
 export function bytes(n) {
   return new Uint8Array(n).fill(n & 255);
