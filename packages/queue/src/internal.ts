@@ -56,7 +56,7 @@ export function putAllLater<T>(queue: Queue<T>, items: readonly T[]): number {
  * most of its cost. Whatever `write` throws propagates, and nothing is put.
  */
 export function putBytesWith(queue: Queue<Uint8Array>, write: (allocate: Allocate) => Uint8Array): number {
-  return queue[PUT_WRITTEN](write, true);
+  return queue[PUT_WRITTEN](write);
 }
 
 /**

@@ -302,12 +302,12 @@ function appendNowait(channel: Channel, item: unknown): number {
  * putNowait of the Uint8Array that `write` writes straight into the queue
  * (core's encodeBytesWith): a get finds it as if that array had been put.
  * Throws as putNowait; whatever `write` throws propagates, with nothing put.
- * Returns how many sleepers the item is for, woken unless `wake` is false.
+ * Returns whether it woke a sleeping getter (1) or not (0).
  */
-export function putWrittenNowait(channel: Channel, write: (allocate: Allocate) => Uint8Array, wake: boolean): number {
-  const getters = appendEncodedNowait(channel, encodeItemWith(channel, write));
-  if (wake) wakeGetters(channel, Math.min(1, getters));
-  return Math.min(1, getters);
+export function putWrittenNowait(channel: Channel, write: (allocate: Allocate) => Uint8Array): number {
+  const woken = Math.min(1, appendEncodedNowait(channel, encodeItemWith(channel, write)));
+  wakeGetters(channel, woken);
+  return woken;
 }
 
 function appendEncodedNowait(channel: Channel, outgoing: Outgoing): number {

@@ -508,8 +508,8 @@ describe("internal: Uint8Array items written and read in place (a pool's results
       expect(got).toEqual(pattern(size));
       expect([got.byteOffset, got.buffer instanceof SharedArrayBuffer]).toEqual([0, false]);
     }
-    const waiting = queue.get();
-    internal.putBytesWith(queue, (allocate) => allocate(3).fill(9));
+    const waiting = queue.get(); // registered as a sleeper before it returns
+    expect(internal.putBytesWith(queue, (allocate) => allocate(3).fill(9))).toBe(1); // woke it
     expect(await waiting).toEqual(Uint8Array.of(9, 9, 9));
   });
 

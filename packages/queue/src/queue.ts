@@ -194,9 +194,9 @@ export class Queue<T = unknown> implements Shareable, AsyncIterable<T> {
     return putAllNowait(this.#channel, items, wake);
   }
 
-  /** @internal putNowait of the Uint8Array `write` writes straight into the queue; how many sleepers it is for (woken unless `wake` is false). */
-  [PUT_WRITTEN](write: (allocate: Allocate) => Uint8Array, wake = true): number {
-    return putWrittenNowait(this.#channel, write, wake);
+  /** @internal putNowait of the Uint8Array `write` writes straight into the queue; whether it woke a sleeping getter (1 or 0). */
+  [PUT_WRITTEN](write: (allocate: Allocate) => Uint8Array): number {
+    return putWrittenNowait(this.#channel, write);
   }
 
   /** @internal This instance's gets return `read(view)` for a Uint8Array item instead of a copy of it. */
