@@ -77,7 +77,7 @@ export interface Channel {
   /** Run when this thread takes the put or get lock over from a thread that died holding it. */
   readonly repairTail: () => void;
   readonly repairHead: () => void;
-  /** Async waits of this instance in progress: while any is, the instance keeps its memory (see spent.ts). */
+  /** Async waits of this instance in progress, and its sleepers registered in the header: while any is, the instance keeps its memory (see spent.ts). */
   waiting: number;
   /** Set by the instance: lets go of its memory if the queue is spent and nothing of it waits (spent.ts). */
   settle: () => void;

@@ -150,20 +150,28 @@ class Waiter {
     if (beforeSleep && !this.#registered) {
       Atomics.add(this.#channel.words, this.#counter, 1);
       this.#registered = true;
+      // While registered, this waiter holds the instance's memory: a try that
+      // finds the queue spent must not let go of it before leave() has
+      // unregistered, or that write lands in memory another thread may have
+      // made a new queue in by then (its count of sleepers read -1).
+      this.#channel.waiting++;
     }
     return Atomics.load(this.#channel.words, this.#seq);
   }
 
-  /** Leaving for good: unregister, and pass a wake-up on if the queue has what others wait for. */
+  /** Leaving for good: unregister, and pass a wake-up on if the queue has what others wait for; then the memory may go (spent.ts). */
   leave(ready: (words: Int32Array) => boolean): void {
     if (!this.#registered) return;
-    const { words } = this.#channel;
+    const channel = this.#channel;
+    const { words } = channel;
     Atomics.sub(words, this.#counter, 1);
     this.#registered = false;
     if (Atomics.load(words, this.#counter) > 0 && ready(words)) {
       Atomics.add(words, this.#seq, 1);
       Atomics.notify(words, this.#seq, 1);
     }
+    channel.waiting--;
+    channel.settle();
   }
 }
 

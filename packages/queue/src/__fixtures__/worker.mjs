@@ -7,6 +7,18 @@ import { fixtureData } from "@multiproc/test-utils";
 const { name, args } = await fixtureData();
 
 const scenarios = {
+  // Takes queues from `queues` until a null, and sleeps in a get on each until it is closed; returns how many.
+  sleepOnEach: async ({ queues, mode }) => {
+    for (let n = 0; ; n++) {
+      const queue = queues.getSync();
+      if (queue === null) return n;
+      try {
+        mode === "async" ? await queue.get() : queue.getSync();
+      } catch (error) {
+        if (!(error instanceof QueueClosedError)) throw error;
+      }
+    }
+  },
   // Puts { p, i } for i < count; every `bigEvery`-th item carries a large payload.
   produce: async ({ queue, p, count, mode, bigEvery }) => {
     for (let i = 0; i < count; i++) {
